@@ -1,0 +1,66 @@
+package dev.statestore;
+
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.platform.JvmFlags;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A data directory of named stores, each a map in memory-mapped files that survives restarts and
+ * is shared live with every other process that opens the same directory.
+ *
+ * <pre>{@code
+ * try (StateStore store = StateStore.open(Path.of("data"))) {
+ *     StoreMap<String, String> sessions = store.map("sessions", String.class, String.class);
+ *     sessions.put("user-42", "{...}");
+ * }
+ * }</pre>
+ *
+ * <p>Instances are thread-safe. Several instances, in this JVM or others, may open the same
+ * directory at once. {@link #close()} unmaps this instance's view; the data stays on disk.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Opens (creating if needed) the data directory {@code dataDir} with default options. */
+    static StateStore open(Path dataDir) {
+        return open(StoreConfig.builder(dataDir).build());
+    }
+
+    /**
+     * Opens (creating if needed) the data directory of {@code config}.
+     *
+     * @throws MissingJvmFlagsException when the JVM lacks the flags Chronicle needs
+     * @throws StateStoreException when the directory cannot be created or read
+     */
+    static StateStore open(StoreConfig config) {
+        JvmFlags.prepare();
+        return DefaultStateStore.open(config);
+    }
+
+    /**
+     * The store {@code name}, created with the config's options if it does not exist yet.
+     * Types are mapped to codecs by {@link Codec#forType(Class)}.
+     *
+     * @throws InvalidStoreNameException for a bad name
+     * @throws TypeMismatchException when the store exists with other types
+     * @throws CorruptStoreException when the store's files are damaged
+     */
+    <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType);
+
+    /** As {@link #map(String, Class, Class)}, creating the store with {@code options} if it is new. */
+    <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType, MapOptions options);
+
+    /** As {@link #map(String, Class, Class, MapOptions)} with explicit codecs. */
+    <K, V> StoreMap<K, V> map(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options);
+
+    /** Every store of the data directory, with its types, size and attached processes (like {@code ipcs -m}). */
+    List<StoreInfo> stores();
+
+    /** The data directory. */
+    Path dataDir();
+
+    /** Unmaps every store this instance opened. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,39 @@
+package dev.statestore;
+
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A named store: a {@link ConcurrentMap} whose entries live in shared memory-mapped files.
+ *
+ * <p>Every method follows the {@link ConcurrentMap} contract: null keys and values are refused
+ * with {@link NullPointerException}; {@code putIfAbsent}, {@code replace}, {@code remove(k, v)},
+ * {@code compute*} and {@code merge} are atomic per key, across threads and across processes;
+ * the views write through and their iterators are weakly consistent. Functions passed to
+ * {@code compute*} and {@code merge} run while the key's stripe is locked in every process:
+ * keep them short and do not touch the same store from them.
+ *
+ * <p>Keys are compared by their encoded bytes, not by {@code equals}.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
+
+    /** The store's name. */
+    String name();
+
+    /** The codec of the keys. */
+    Codec<K> keyCodec();
+
+    /** The codec of the values. */
+    Codec<V> valueCodec();
+
+    /** Entries the store holds, as a long. */
+    long longSize();
+
+    /**
+     * How full the store is, from 0.0 to 1.0: the share of its maximum capacity (entries times
+     * growth allowance) in use. At 1.0 a put fails with {@link StoreFullException}.
+     */
+    double fillRatio();
+}

@@ -1,0 +1,384 @@
+package dev.statestore.map;
+
+import dev.statestore.Codec;
+import dev.statestore.StoreFullException;
+import dev.statestore.StoreMap;
+import net.openhft.chronicle.map.ChronicleMap;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A {@link StoreMap} over a persisted {@link ChronicleMap}. Atomic operations delegate to Chronicle
+ * Map's own, which hold the segment lock (shared by all processes) for their whole duration;
+ * keys and values are converted on the way in and out when Chronicle does not store their type
+ * natively.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ * @param <KS> key type stored by Chronicle
+ * @param <VS> value type stored by Chronicle
+ */
+final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements StoreMap<K, V> {
+    private final String name;
+    private final ChronicleMap<KS, VS> map;
+    private final Conversion<K, KS> keys;
+    private final Conversion<V, VS> values;
+    private final long maxEntries;
+    private final String sizingHint;
+    private final EntrySet entrySet = new EntrySet();
+
+    ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
+                      long maxEntries, String sizingHint) {
+        this.name = name;
+        this.map = map;
+        this.keys = keys;
+        this.values = values;
+        this.maxEntries = maxEntries;
+        this.sizingHint = sizingHint;
+    }
+
+    ChronicleMap<KS, VS> chronicle() {
+        return map;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Codec<K> keyCodec() {
+        return keys.codec;
+    }
+
+    @Override
+    public Codec<V> valueCodec() {
+        return values.codec;
+    }
+
+    @Override
+    public long longSize() {
+        return map.longSize();
+    }
+
+    @Override
+    public int size() {
+        return (int) Math.min(map.longSize(), Integer.MAX_VALUE);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return map.longSize() == 0;
+    }
+
+    @Override
+    public double fillRatio() {
+        return Math.min(1.0, (double) map.longSize() / maxEntries);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public V get(Object key) {
+        KS k = storedKeyOrNull(key);
+        return k == null ? null : values.fromStored(map.get(k));
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        KS k = storedKeyOrNull(key);
+        return k != null && map.containsKey(k);
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        Objects.requireNonNull(value, "value");
+        if (!values.codec.type().isInstance(value)) {
+            return false;
+        }
+        return map.containsValue(values.toStored(values.codec.type().cast(value)));
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public V put(K key, V value) {
+        KS k = storedKey(key);
+        VS v = storedValue(value);
+        try {
+            return values.fromStored(map.put(k, v));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        KS k = storedKey(key);
+        VS v = storedValue(value);
+        try {
+            return values.fromStored(map.putIfAbsent(k, v));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V remove(Object key) {
+        KS k = storedKeyOrNull(key);
+        return k == null ? null : values.fromStored(map.remove(k));
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        Objects.requireNonNull(value, "value");
+        KS k = storedKeyOrNull(key);
+        if (k == null || !values.codec.type().isInstance(value)) {
+            return false;
+        }
+        return map.remove(k, values.toStored(values.codec.type().cast(value)));
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        KS k = storedKey(key);
+        VS o = storedValue(oldValue);
+        VS n = storedValue(newValue);
+        try {
+            return map.replace(k, o, n);
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        KS k = storedKey(key);
+        VS v = storedValue(value);
+        try {
+            return values.fromStored(map.replace(k, v));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+        Objects.requireNonNull(mappingFunction, "mappingFunction");
+        KS k = storedKey(key);
+        try {
+            return values.fromStored(map.computeIfAbsent(k, ks -> storedValueOrNull(mappingFunction.apply(key))));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        KS k = storedKey(key);
+        try {
+            return values.fromStored(map.computeIfPresent(k,
+                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        KS k = storedKey(key);
+        try {
+            return values.fromStored(map.compute(k,
+                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+        Objects.requireNonNull(remappingFunction, "remappingFunction");
+        KS k = storedKey(key);
+        VS v = storedValue(value);
+        try {
+            return values.fromStored(map.merge(k, v,
+                    (old, given) -> storedValueOrNull(remappingFunction.apply(values.fromStored(old), value))));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> m) {
+        for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+            put(e.getKey(), e.getValue());
+        }
+    }
+
+    @Override
+    public void clear() {
+        map.clear();
+    }
+
+    // ---------------------------------------------------------------- views
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+        return entrySet;
+    }
+
+    private final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator() {
+            return new EntryIterator(map.entrySet().iterator());
+        }
+
+        @Override
+        public int size() {
+            return ChronicleStoreMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return ChronicleStoreMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            if (!(o instanceof Map.Entry)) {
+                return false;
+            }
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+            if (e.getKey() == null || e.getValue() == null) {
+                return false;
+            }
+            V current = get(e.getKey());
+            return current != null && valueEquals(current, e.getValue());
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            if (!(o instanceof Map.Entry)) {
+                return false;
+            }
+            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
+            return e.getKey() != null && e.getValue() != null && ChronicleStoreMap.this.remove(e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void clear() {
+            ChronicleStoreMap.this.clear();
+        }
+    }
+
+    private boolean valueEquals(V current, Object other) {
+        if (!values.codec.type().isInstance(other)) {
+            return false;
+        }
+        return java.util.Arrays.equals(values.codec.encode(current), values.codec.encode(values.codec.type().cast(other)));
+    }
+
+    private final class EntryIterator implements Iterator<Map.Entry<K, V>> {
+        private final Iterator<Map.Entry<KS, VS>> delegate;
+        private KS lastKey;
+
+        EntryIterator(Iterator<Map.Entry<KS, VS>> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return delegate.hasNext();
+        }
+
+        @Override
+        public Map.Entry<K, V> next() {
+            Map.Entry<KS, VS> e = delegate.next();
+            if (e == null) {
+                throw new NoSuchElementException();
+            }
+            lastKey = e.getKey();
+            return new WriteThroughEntry(keys.fromStored(e.getKey()), values.fromStored(e.getValue()));
+        }
+
+        @Override
+        public void remove() {
+            if (lastKey == null) {
+                throw new IllegalStateException("next() has not been called, or remove() was already called");
+            }
+            map.remove(lastKey);
+            lastKey = null;
+        }
+    }
+
+    private final class WriteThroughEntry extends AbstractMap.SimpleEntry<K, V> {
+        private static final long serialVersionUID = 1L;
+
+        WriteThroughEntry(K key, V value) {
+            super(key, value);
+        }
+
+        @Override
+        public V setValue(V value) {
+            Objects.requireNonNull(value, "value");
+            put(getKey(), value);
+            return super.setValue(value);
+        }
+    }
+
+    // ---------------------------------------------------------------- conversion and errors
+
+    private KS storedKey(K key) {
+        Objects.requireNonNull(key, "key");
+        return keys.toStored(key);
+    }
+
+    private VS storedValue(V value) {
+        Objects.requireNonNull(value, "value");
+        return values.toStored(value);
+    }
+
+    private VS storedValueOrNull(V value) {
+        return value == null ? null : values.toStored(value);
+    }
+
+    private KS storedKeyOrNull(Object key) {
+        Objects.requireNonNull(key, "key");
+        Class<K> type = keys.codec.type();
+        return type.isInstance(key) ? keys.toStored(type.cast(key)) : null;
+    }
+
+    private RuntimeException translate(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("extra segment tier")) {
+            return new StoreFullException("Store '" + name + "' is full (" + map.longSize() + " entries): "
+                    + sizingHint + ". Raise entries or maxGrowth (MapOptions, or the config keys) for a new store,"
+                    + " or dump it and load it into a larger one", e);
+        }
+        if (message.contains("too large")) {
+            return new StoreFullException("Store '" + name + "': an entry is too large for the sizing the store was"
+                    + " created with (" + sizingHint + "). Create the store with a larger averageKeySize /"
+                    + " averageValueSize", e);
+        }
+        if (message.contains("Not enough space")) {
+            return new StoreFullException("Store '" + name + "': the disk is full, the store cannot grow (" + message
+                    + "). Free disk space on the data directory's file system", e);
+        }
+        return e;
+    }
+
+    @Override
+    public String toString() {
+        return super.toString();
+    }
+}

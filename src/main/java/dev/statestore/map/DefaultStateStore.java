@@ -1,0 +1,244 @@
+package dev.statestore.map;
+
+import dev.statestore.Codec;
+import dev.statestore.MapOptions;
+import dev.statestore.StateStore;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreConfig;
+import dev.statestore.StoreInfo;
+import dev.statestore.StoreMap;
+import dev.statestore.StoreNotFoundException;
+import dev.statestore.TypeMismatchException;
+import dev.statestore.codec.BuiltinCodecs;
+import dev.statestore.codec.JsonCodec;
+import dev.statestore.codec.OpaqueCodec;
+import dev.statestore.platform.FileModes;
+import dev.statestore.registry.ProcessTable;
+import dev.statestore.registry.StoreMetadata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
+ * out again to later {@code map} calls with the same codecs.
+ */
+public final class DefaultStateStore implements StateStore {
+    private final StoreConfig config;
+    private final Path dataDir;
+    private final FileModes modes;
+    private final Map<String, OpenedStore> opened = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DefaultStateStore(StoreConfig config, FileModes modes) {
+        this.config = config;
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+        this.modes = modes;
+    }
+
+    public static DefaultStateStore open(StoreConfig config) {
+        FileModes modes = new FileModes(config.groupAccess());
+        Path dir = config.dataDir().toAbsolutePath().normalize();
+        try {
+            modes.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StateStoreException("Cannot create the data directory " + dir + " (" + e
+                    + "): create it by hand or choose another with --data / dataDir", e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
+            throw new StateStoreException("The data directory " + dir + " is not a readable and writable directory"
+                    + " for this user: fix its permissions (chmod u+rwx) or choose another with --data / dataDir");
+        }
+        return new DefaultStateStore(config, modes);
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType) {
+        return map(name, keyType, valueType, MapOptions.defaults());
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType, MapOptions options) {
+        return map(name, Codec.forType(keyType), Codec.forType(valueType), options);
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options) {
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        Objects.requireNonNull(valueCodec, "valueCodec");
+        Objects.requireNonNull(options, "options");
+        return attach(name, keyCodec, valueCodec, config.optionsFor(StoreConfig.checkStoreName(name), options), true);
+    }
+
+    /**
+     * The existing store {@code name} with the codecs its metadata names, for tools that do not
+     * know its types: JSON values come back as trees, values of user codecs as raw bytes.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    @SuppressWarnings("unchecked")
+    public StoreMap<Object, Object> existing(String name) {
+        StoreConfig.checkStoreName(name);
+        StoreMetadata meta = StoreMetadata.read(StoreFiles.storeDir(dataDir, name), name);
+        if (meta == null) {
+            throw new StoreNotFoundException("No store '" + name + "' in " + dataDir
+                    + ": 'statestore ls' lists the stores; 'statestore put' creates one");
+        }
+        Codec<Object> keys = (Codec<Object>) genericCodec(meta.keyCodec());
+        Codec<Object> values = (Codec<Object>) genericCodec(meta.valueCodec());
+        return attach(name, keys, values, MapOptions.defaults(), false);
+    }
+
+    /** The metadata of store {@code name}, or null when there is no such store. */
+    public StoreMetadata metadata(String name) {
+        StoreConfig.checkStoreName(name);
+        return StoreMetadata.read(StoreFiles.storeDir(dataDir, name), name);
+    }
+
+    private static Codec<?> genericCodec(String id) {
+        Codec<?> builtin = BuiltinCodecs.byId(id);
+        if (builtin != null) {
+            return builtin;
+        }
+        return JsonCodec.ID.equals(id) ? JsonCodec.tree() : new OpaqueCodec(id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K, V> StoreMap<K, V> attach(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options,
+                                         boolean checkTypeNames) {
+        ensureOpen();
+        OpenedStore store = opened.computeIfAbsent(name, n -> StoreOpener.open(n, StoreFiles.storeDir(dataDir, n),
+                keyCodec, valueCodec, options, modes, checkTypeNames));
+        StoreMap<?, ?> map = store.map;
+        if (!sameCodec(map.keyCodec(), keyCodec) || !sameCodec(map.valueCodec(), valueCodec)) {
+            throw new TypeMismatchException("Store '" + name + "' is already open in this StateStore as "
+                    + map.keyCodec().type().getName() + " (" + map.keyCodec().id() + ") -> "
+                    + map.valueCodec().type().getName() + " (" + map.valueCodec().id() + "), not as "
+                    + keyCodec.type().getName() + " (" + keyCodec.id() + ") -> "
+                    + valueCodec.type().getName() + " (" + valueCodec.id() + "): use the same types");
+        }
+        if (closed.get()) { // close() ran while this store was being attached
+            closeOpened();
+            ensureOpen();
+        }
+        return (StoreMap<K, V>) map;
+    }
+
+    private static boolean sameCodec(Codec<?> a, Codec<?> b) {
+        return a.id().equals(b.id()) && a.type() == b.type();
+    }
+
+    @Override
+    public List<StoreInfo> stores() {
+        ensureOpen();
+        List<StoreInfo> infos = new ArrayList<>();
+        for (String name : storeNames()) {
+            Path storeDir = StoreFiles.storeDir(dataDir, name);
+            StoreMetadata meta = StoreMetadata.read(storeDir, name);
+            if (meta == null) {
+                continue;
+            }
+            OpenedStore open = opened.get(name);
+            long entries;
+            double fill;
+            if (open != null) {
+                entries = open.map.longSize();
+                fill = open.map.fillRatio();
+            } else {
+                StoreMap<Object, Object> map = existing(name);
+                entries = map.longSize();
+                fill = map.fillRatio();
+            }
+            List<StoreInfo.AttachedProcess> attached;
+            try (ProcessTable table = ProcessTable.openExisting(name, storeDir)) {
+                attached = table == null ? List.of() : table.live();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            infos.add(new StoreInfo(name, meta.keyCodec(), meta.keyType(), meta.valueCodec(), meta.valueType(),
+                    entries, meta.entries(), fill, directorySize(storeDir), meta.createdInstant(), attached));
+        }
+        return infos;
+    }
+
+    private List<String> storeNames() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (StoreConfig.STORE_NAME.matcher(name).matches() && Files.exists(dir.resolve(StoreMetadata.FILE_NAME))) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StateStoreException("Cannot list the data directory " + dataDir + " (" + e + "): check its permissions", e);
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    private static long directorySize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("This StateStore on " + dataDir + " is closed: open a new one");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeOpened();
+        }
+    }
+
+    private void closeOpened() {
+        RuntimeException failure = null;
+        for (String name : List.copyOf(opened.keySet())) {
+            OpenedStore store = opened.remove(name);
+            if (store == null) {
+                continue;
+            }
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.statestore.map;
+
+import dev.statestore.Codec;
+import dev.statestore.CorruptStoreException;
+import dev.statestore.MapOptions;
+import dev.statestore.StateStoreException;
+import dev.statestore.TypeMismatchException;
+import dev.statestore.platform.FileModes;
+import dev.statestore.platform.ProcessIdentity;
+import dev.statestore.registry.ProcessTable;
+import dev.statestore.registry.StoreMetadata;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Creates or attaches one store, under the store's {@link StoreLock}: several threads or processes
+ * opening the same new store at once all end up on the same files. A store exists once its
+ * metadata is written, after its map file is complete; a map file without metadata is what a
+ * crashed creator left and is set aside, never silently reused or deleted.
+ */
+final class StoreOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+
+    private StoreOpener() {
+    }
+
+    static <K, V> OpenedStore open(String name, Path storeDir, Codec<K> keyCodec, Codec<V> valueCodec,
+                                   MapOptions options, FileModes modes, boolean checkTypeNames) {
+        try {
+            modes.createDirectories(storeDir);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot create " + storeDir + " (" + e
+                    + "): check that the data directory exists and is writable by this user", e);
+        }
+        try (StoreLock lock = StoreLock.acquire(storeDir)) {
+            StoreMetadata meta = StoreMetadata.read(storeDir, name);
+            Path mapFile = StoreFiles.mapFile(storeDir);
+            Conversion<K, ?> keys = Conversion.of(keyCodec);
+            Conversion<V, ?> values = Conversion.of(valueCodec);
+            ChronicleMap<?, ?> chronicle;
+            if (meta == null) {
+                setAsideOrphan(name, mapFile);
+                meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
+                        valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
+                        options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
+                        options.resolvedMaxGrowth(), Instant.now().toString(), ProcessIdentity.pid());
+                modes.createFile(mapFile);
+                chronicle = build(meta, keys, values, mapFile);
+                meta.write(storeDir, modes);
+                LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
+            } else {
+                checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
+                MapFileCheck.check(name, mapFile);
+                chronicle = build(meta, keys, values, mapFile);
+            }
+            ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
+            int slot = processes.claim();
+            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta), processes, slot);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
+                    + "): check the permissions and free space of the data directory", e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
+                                                              Conversion<?, ?> keys, Conversion<?, ?> values,
+                                                              StoreMetadata meta) {
+        long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
+        String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
+                + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
+        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint);
+    }
+
+    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Path mapFile) {
+        ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
+                .name(meta.name())
+                .entries(meta.entries())
+                .maxBloatFactor(meta.maxGrowth());
+        if (!keys.constantSize()) {
+            builder.averageKeySize(meta.averageKeySize());
+        }
+        if (!values.constantSize()) {
+            builder.averageValueSize(meta.averageValueSize());
+        }
+        try {
+            return builder.createPersistedTo(mapFile.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
+                    + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "
+                    + meta.name() + "'", e);
+        }
+    }
+
+    private static void checkTypes(StoreMetadata meta, Codec<?> keyCodec, Codec<?> valueCodec, boolean checkTypeNames) {
+        boolean keyOk = meta.keyCodec().equals(keyCodec.id())
+                && (!checkTypeNames || meta.keyType().equals(keyCodec.type().getName()));
+        boolean valueOk = meta.valueCodec().equals(valueCodec.id())
+                && (!checkTypeNames || meta.valueType().equals(valueCodec.type().getName()));
+        if (!keyOk || !valueOk) {
+            throw new TypeMismatchException("Store '" + meta.name() + "' holds " + describe(meta.keyType(), meta.keyCodec())
+                    + " -> " + describe(meta.valueType(), meta.valueCodec()) + " but was asked for "
+                    + describe(keyCodec.type().getName(), keyCodec.id()) + " -> "
+                    + describe(valueCodec.type().getName(), valueCodec.id())
+                    + ": open it with the types it was created with, or use another store name");
+        }
+    }
+
+    private static String describe(String type, String codec) {
+        return type + " (" + codec + ")";
+    }
+
+    private static void setAsideOrphan(String name, Path mapFile) throws IOException {
+        if (Files.exists(mapFile) && Files.size(mapFile) > 0) {
+            Path aside = mapFile.resolveSibling(mapFile.getFileName() + ".orphan-" + System.currentTimeMillis());
+            Files.move(mapFile, aside);
+            LOG.warn("store '{}': {} had no metadata (a creation that never finished); moved it to {}", name, mapFile, aside);
+        } else {
+            Files.deleteIfExists(mapFile);
+        }
+    }
+}

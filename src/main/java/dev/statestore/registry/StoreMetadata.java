@@ -1,0 +1,100 @@
+package dev.statestore.registry;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.statestore.CorruptStoreException;
+import dev.statestore.IncompatibleFormatException;
+import dev.statestore.platform.FileModes;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * What a store is, written once by its creator next to the map file as {@code store.json}:
+ * the key and value codecs and types, the sizing it was created with, when and by whom. Writing
+ * it (to a temporary file, fsync, atomic rename) is the commit point of a store's creation.
+ *
+ * @param format file format version of the store directory; see {@link #FORMAT}
+ * @param created creation time, ISO-8601
+ */
+public record StoreMetadata(int format, String name, String keyCodec, String keyType, String valueCodec,
+                            String valueType, long entries, int averageKeySize, int averageValueSize,
+                            double maxGrowth, String created, long createdByPid) {
+
+    /** The format version this build writes and reads. Bump it on any incompatible change of a store's files. */
+    public static final int FORMAT = 1;
+    public static final String FILE_NAME = "store.json";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    /**
+     * Reads the metadata of the store in {@code storeDir}.
+     *
+     * @return null when the store has none (it does not exist, or its creation never committed)
+     * @throws CorruptStoreException when the file cannot be parsed
+     * @throws IncompatibleFormatException when it was written by a newer format
+     */
+    public static StoreMetadata read(Path storeDir, String store) {
+        Path file = storeDir.resolve(FILE_NAME);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new CorruptStoreException("Store '" + store + "': cannot read " + file + " (" + e
+                    + "): check the permissions of the data directory", e);
+        }
+        StoreMetadata m;
+        try {
+            m = MAPPER.readValue(bytes, StoreMetadata.class);
+        } catch (IOException e) {
+            throw new CorruptStoreException("Store '" + store + "': " + file + " is not valid store metadata ("
+                    + e.getMessage() + "): restore the store from a backup, or delete " + storeDir
+                    + " to start it empty", e);
+        }
+        if (m.format() > FORMAT || m.format() < 1) {
+            throw new IncompatibleFormatException("Store '" + store + "' has format version " + m.format()
+                    + " but this statestore reads version " + FORMAT + ": open it with the statestore version"
+                    + " that wrote it, or dump it there and load it here");
+        }
+        if (!store.equals(m.name())) {
+            throw new CorruptStoreException("Store '" + store + "': " + file + " describes a store named '" + m.name()
+                    + "': the directory was copied or renamed by hand; rename it back or use restore --as");
+        }
+        return m;
+    }
+
+    public Instant createdInstant() {
+        return Instant.parse(created);
+    }
+
+    /** Writes this metadata into {@code storeDir} atomically. */
+    public void write(Path storeDir, FileModes modes) throws IOException {
+        Path tmp = storeDir.resolve(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        modes.createFile(tmp);
+        Files.write(tmp, MAPPER.writeValueAsBytes(this), StandardOpenOption.TRUNCATE_EXISTING);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, storeDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel dir = FileChannel.open(storeDir, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot fsync a directory; the rename is still atomic
+        }
+    }
+}
