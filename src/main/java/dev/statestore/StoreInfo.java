@@ -12,7 +12,7 @@ import java.util.List;
  * @param valueCodec codec id of the values
  * @param valueType Java type of the values
  * @param entries entries held now
- * @param capacity entries the store was sized for
+ * @param capacity entries the store can hold at most (entries it was sized for times its growth allowance)
  * @param fillRatio share of its maximum capacity in use, 0.0 to 1.0
  * @param fileBytes bytes the store's files take on disk
  * @param created when the store was created

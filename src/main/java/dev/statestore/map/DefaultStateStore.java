@@ -155,10 +155,15 @@ public final class DefaultStateStore implements StateStore {
             if (open != null) {
                 entries = open.map.longSize();
                 fill = open.map.fillRatio();
-            } else {
-                StoreMap<Object, Object> map = existing(name);
-                entries = map.longSize();
-                fill = map.fillRatio();
+            } else { // attach only for the count, so this listing does not show itself as attached
+                OpenedStore peek = StoreOpener.open(name, storeDir, genericCodec(meta.keyCodec()),
+                        genericCodec(meta.valueCodec()), MapOptions.defaults(), modes, false);
+                try {
+                    entries = peek.map.longSize();
+                    fill = peek.map.fillRatio();
+                } finally {
+                    peek.close();
+                }
             }
             List<StoreInfo.AttachedProcess> attached;
             try (ProcessTable table = ProcessTable.openExisting(name, storeDir)) {
@@ -167,7 +172,7 @@ public final class DefaultStateStore implements StateStore {
                 throw new UncheckedIOException(e);
             }
             infos.add(new StoreInfo(name, meta.keyCodec(), meta.keyType(), meta.valueCodec(), meta.valueType(),
-                    entries, meta.entries(), fill, directorySize(storeDir), meta.createdInstant(), attached));
+                    entries, (long) (meta.entries() * meta.maxGrowth()), fill, directorySize(storeDir), meta.createdInstant(), attached));
         }
         return infos;
     }

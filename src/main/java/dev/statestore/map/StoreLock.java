@@ -1,5 +1,7 @@
 package dev.statestore.map;
 
+import dev.statestore.platform.FileModes;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,8 +29,9 @@ final class StoreLock implements AutoCloseable {
         this.fileLock = fileLock;
     }
 
-    static StoreLock acquire(Path storeDir) throws IOException {
+    static StoreLock acquire(Path storeDir, FileModes modes) throws IOException {
         Path file = storeDir.resolve(FILE_NAME).toAbsolutePath().normalize();
+        modes.createFile(file);
         ReentrantLock jvmLock = IN_JVM.computeIfAbsent(file, f -> new ReentrantLock());
         jvmLock.lock();
         FileChannel channel = null;

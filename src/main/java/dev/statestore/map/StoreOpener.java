@@ -15,8 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -39,11 +43,12 @@ final class StoreOpener {
             throw new StateStoreException("Store '" + name + "': cannot create " + storeDir + " (" + e
                     + "): check that the data directory exists and is writable by this user", e);
         }
-        try (StoreLock lock = StoreLock.acquire(storeDir)) {
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
             Conversion<K, ?> keys = Conversion.of(keyCodec);
             Conversion<V, ?> values = Conversion.of(valueCodec);
+            ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             ChronicleMap<?, ?> chronicle;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
@@ -58,9 +63,8 @@ final class StoreOpener {
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 MapFileCheck.check(name, mapFile);
-                chronicle = build(meta, keys, values, mapFile);
+                chronicle = attach(meta, keys, values, mapFile, processes);
             }
-            ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             int slot = processes.claim();
             return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta), processes, slot);
         } catch (IOException e) {
@@ -79,8 +83,50 @@ final class StoreOpener {
         return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint);
     }
 
-    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
-                                                       Conversion<?, VS> values, Path mapFile) {
+    /**
+     * Attaches to an existing map file. If a process died while attached and no process has the
+     * map open now, the map is first repaired with Chronicle's recovery, which resets segment locks
+     * a dead process held and checks every entry. Chronicle takes a shared OS lock on the map file
+     * for as long as a process has it open, and the kernel drops it when the process dies, so an
+     * exclusive try-lock that succeeds proves nobody else is attached; the store lock held here
+     * keeps anyone from attaching meanwhile.
+     */
+    private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
+                                                        Conversion<?, VS> values, Path mapFile,
+                                                        ProcessTable processes) throws IOException {
+        processes.reapDead();
+        long crashes = processes.crashes();
+        if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
+            LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
+                    + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
+            try {
+                ChronicleMap<KS, VS> repaired = builder(meta, keys, values).recoverPersistedTo(mapFile.toFile(), true,
+                        corruption -> LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message()));
+                processes.markRecovered(crashes);
+                return repaired;
+            } catch (IOException | RuntimeException e) {
+                throw new CorruptStoreException("Store '" + meta.name() + "': repairing " + mapFile + " after a crash"
+                        + " failed (" + e.getMessage() + "): restore the store from a backup", e);
+            }
+        }
+        return build(meta, keys, values, mapFile);
+    }
+
+    private static boolean nobodyAttached(Path mapFile) throws IOException {
+        try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
+            if (lock == null) {
+                return false;
+            }
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // this JVM has the map open
+        }
+    }
+
+    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                               Conversion<?, VS> values) {
         ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
                 .name(meta.name())
                 .entries(meta.entries())
@@ -91,8 +137,13 @@ final class StoreOpener {
         if (!values.constantSize()) {
             builder.averageValueSize(meta.averageValueSize());
         }
+        return builder;
+    }
+
+    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Path mapFile) {
         try {
-            return builder.createPersistedTo(mapFile.toFile());
+            return builder(meta, keys, values).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
                     + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "

@@ -152,10 +152,30 @@ public final class ProcessTable implements AutoCloseable {
             long pid = pidOf(word);
             if (pid != 0 && !ProcessIdentity.isAlive(pid, buffer.getLong(off + START_MILLIS_OFFSET))
                     && LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, ownerWord(generationOf(word), 0))) {
+                LONGS.getAndAdd(buffer, CRASHES_OFFSET, 1L);
                 reaped++;
             }
         }
         return reaped;
+    }
+
+    /**
+     * How many processes died while attached (their slots were reaped), counted since the table
+     * was created. Compared with {@link #recoveredCrashes()} to tell whether a crash has not been
+     * repaired yet.
+     */
+    public long crashes() {
+        return (long) LONGS.getVolatile(buffer, CRASHES_OFFSET);
+    }
+
+    /** The value of {@link #crashes()} the last repair covered. */
+    public long recoveredCrashes() {
+        return (long) LONGS.getVolatile(buffer, RECOVERED_OFFSET);
+    }
+
+    /** Records that a repair covered every crash up to {@code crashes}. */
+    public void markRecovered(long crashes) {
+        LONGS.setVolatile(buffer, RECOVERED_OFFSET, crashes);
     }
 
     /** The live processes attached, after freeing the slots of dead ones. */

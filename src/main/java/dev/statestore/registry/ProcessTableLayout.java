@@ -7,10 +7,12 @@ package dev.statestore.registry;
  *
  * <pre>
  *  header (64 bytes)
- *  0        8          12         16         20                                 64
- *  +--------+----------+----------+----------+----------------------------------+
- *  | magic  | format   | slots    | slot size| reserved                         |
- *  +--------+----------+----------+----------+----------------------------------+
+ *  0        8          12         16         24             32              40     64
+ *  +--------+----------+----------+----------+--------------+---------------+------+
+ *  | magic  | format   | slots    | slot size| crashes      | recovered     | rsvd |
+ *  |        |          |          | (+pad)   | (dead reaped)| (crashes seen |      |
+ *  |        |          |          |          |              |  by recovery) |      |
+ *  +--------+----------+----------+----------+--------------+---------------+------+
  *  slot i at HEADER_SIZE + i * SLOT_SIZE (128 bytes)
  *  0                 8             16             24        28                 128
  *  +-----------------+-------------+--------------+---------+------------------+
@@ -31,6 +33,8 @@ final class ProcessTableLayout {
     static final int FORMAT_OFFSET = 8;
     static final int SLOTS_OFFSET = 12;
     static final int SLOT_SIZE_OFFSET = 16;
+    static final int CRASHES_OFFSET = 24;
+    static final int RECOVERED_OFFSET = 32;
     static final int HEADER_SIZE = 64;
 
     static final int SLOT_SIZE = 128;

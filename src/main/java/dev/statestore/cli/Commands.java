@@ -1,0 +1,199 @@
+package dev.statestore.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.statestore.Codec;
+import dev.statestore.MapOptions;
+import dev.statestore.StoreInfo;
+import dev.statestore.StoreMap;
+import dev.statestore.map.DefaultStateStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** The data commands: ls, put, get, rm, dump, load. */
+final class Commands {
+    private Commands() {
+    }
+
+    /** Base of the commands: the parent's options and the output streams. */
+    abstract static class Base implements Callable<Integer> {
+        @ParentCommand
+        Main main;
+
+        @Spec
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** A store opened with the types its metadata names. */
+        static StoreMap<Object, Object> existing(DefaultStateStore store, String name) {
+            return store.existing(name);
+        }
+
+        /** The store, created as String -> String when it does not exist yet. */
+        static StoreMap<Object, Object> existingOrNew(DefaultStateStore store, String name) {
+            if (store.metadata(name) == null) {
+                store.map(name, String.class, String.class, MapOptions.defaults());
+            }
+            return store.existing(name);
+        }
+    }
+
+    @Command(name = "ls", description = "List the stores: name, types, entries, capacity, fill, file bytes, attached PIDs.")
+    static final class Ls extends Base {
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                PrintWriter out = out();
+                String format = "%-24s %-8s %-8s %10s %10s %6s %12s  %s%n";
+                out.printf(format, "NAME", "KEY", "VALUE", "ENTRIES", "CAPACITY", "FILL", "BYTES", "PIDS");
+                for (StoreInfo info : store.stores()) {
+                    String pids = info.attached().stream().map(p -> Long.toString(p.pid())).distinct()
+                            .collect(Collectors.joining(","));
+                    out.printf(format, info.name(), info.keyCodec(), info.valueCodec(), info.entries(), info.capacity(),
+                            String.format("%.1f%%", info.fillRatio() * 100), info.fileBytes(), pids.isEmpty() ? "-" : pids);
+                }
+                out.flush();
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "put", description = "Put KEY -> VALUE into STORE (created as text -> text if new).")
+    static final class Put extends Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+        @Parameters(index = "2", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = existingOrNew(store, storeName);
+                map.put(Rendering.parse(map.keyCodec(), key, "key"), Rendering.parse(map.valueCodec(), value, "value"));
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "get", description = "Print the value of KEY in STORE; exit 1 when absent.")
+    static final class Get extends Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = existing(store, storeName);
+                Object value = map.get(Rendering.parse(map.keyCodec(), key, "key"));
+                if (value == null) {
+                    spec.commandLine().getErr().println("statestore: no key '" + key + "' in store '" + storeName + "'");
+                    return Main.NOT_FOUND;
+                }
+                out().println(Rendering.toText(map.valueCodec(), value));
+                out().flush();
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "rm", description = "Remove KEY from STORE; exit 1 when absent.")
+    static final class Rm extends Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = existing(store, storeName);
+                if (map.remove(Rendering.parse(map.keyCodec(), key, "key")) == null) {
+                    spec.commandLine().getErr().println("statestore: no key '" + key + "' in store '" + storeName + "'");
+                    return Main.NOT_FOUND;
+                }
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "dump", description = "Write every entry of STORE to stdout as NDJSON: {\"key\":...,\"value\":...}.")
+    static final class Dump extends Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() throws IOException {
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = existing(store, storeName);
+                PrintWriter out = out();
+                for (Map.Entry<Object, Object> e : map.entrySet()) {
+                    ObjectNode line = Rendering.JSON.createObjectNode();
+                    line.set("key", Rendering.toJson(map.keyCodec(), e.getKey()));
+                    line.set("value", Rendering.toJson(map.valueCodec(), e.getValue()));
+                    out.println(Rendering.JSON.writeValueAsString(line));
+                }
+                out.flush();
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "load", description = "Put every NDJSON line of stdin ({\"key\":...,\"value\":...}) into STORE"
+            + " (created as text -> text if new).")
+    static final class Load extends Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() throws IOException {
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = existingOrNew(store, storeName);
+                Codec<?> keys = map.keyCodec();
+                Codec<?> values = map.valueCodec();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                long lineNo = 0;
+                long loaded = 0;
+                for (String line; (line = in.readLine()) != null; ) {
+                    lineNo++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode node;
+                    try {
+                        node = Rendering.JSON.readTree(line);
+                    } catch (IOException e) {
+                        throw new UsageException("stdin line " + lineNo + " is not JSON (" + loaded + " entries loaded before it)");
+                    }
+                    if (!node.isObject() || !node.has("key") || !node.has("value")) {
+                        throw new UsageException("stdin line " + lineNo + " must be {\"key\":...,\"value\":...} ("
+                                + loaded + " entries loaded before it)");
+                    }
+                    map.put(Rendering.fromJson(keys, node.get("key"), "line " + lineNo + " key"),
+                            Rendering.fromJson(values, node.get("value"), "line " + lineNo + " value"));
+                    loaded++;
+                }
+                spec.commandLine().getErr().println("loaded " + loaded + " entries into '" + storeName + "'");
+                return Main.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.statestore.cli;
+
+import dev.statestore.MapOptions;
+import dev.statestore.StoreMap;
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.platform.ProcessIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scripted client for crash, sharing and load tests run from the outside: it writes or reads a
+ * text store and reports each acknowledged operation on stdout, line by line, so a supervisor that
+ * kills it at any instant knows exactly what was acknowledged.
+ */
+@Command(name = "workload", hidden = true,
+        description = "Scripted client for crash and sharing tests: write, read or open a text store.")
+final class WorkloadCommand extends Commands.Base {
+    @Parameters(index = "0", paramLabel = "MODE", description = "write | read | open")
+    String mode;
+
+    @Parameters(index = "1", paramLabel = "STORE")
+    String storeName;
+
+    @Option(names = "--count", description = "write: how many keys (default: ${DEFAULT-VALUE})", defaultValue = "1000")
+    long count;
+
+    @Option(names = "--prefix", description = "write: key prefix (default: ${DEFAULT-VALUE})", defaultValue = "key-")
+    String prefix;
+
+    @Option(names = "--start", description = "write: first key number (default: ${DEFAULT-VALUE})", defaultValue = "0")
+    long start;
+
+    @Option(names = "--await", paramLabel = "FILE", description = "wait until FILE exists before opening the store")
+    Path await;
+
+    @Option(names = "--entries", description = "entries a new store is sized for (default: config)")
+    Long entries;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = out();
+        if (await != null) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(await)) {
+                if (System.nanoTime() > deadline) {
+                    throw new UsageException("--await file " + await + " did not appear within 60 s");
+                }
+                Thread.onSpinWait();
+            }
+        }
+        try (DefaultStateStore store = main.openStore()) {
+            MapOptions options = entries == null ? MapOptions.defaults() : MapOptions.builder().entries(entries).build();
+            StoreMap<String, String> map = store.map(storeName, String.class, String.class, options);
+            switch (mode) {
+                case "open":
+                    out.println("open " + ProcessIdentity.pid() + " " + map.longSize());
+                    out.flush();
+                    return Main.OK;
+                case "write":
+                    for (long i = start; i < start + count; i++) {
+                        String key = prefix + i;
+                        String value = "v" + i + "@" + ProcessIdentity.pid();
+                        map.put(key, value);
+                        out.println("ack " + key + " " + value);
+                        out.flush();
+                    }
+                    out.println("done");
+                    out.flush();
+                    return Main.OK;
+                case "read":
+                    out.println("ready");
+                    out.flush();
+                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                    for (String key; (key = in.readLine()) != null; ) {
+                        String value = map.get(key);
+                        out.println(value == null ? "absent " + key : "value " + key + " " + value);
+                        out.flush();
+                    }
+                    return Main.OK;
+                default:
+                    throw new UsageException("workload MODE must be write, read or open, was '" + mode + "'");
+            }
+        }
+    }
+}
