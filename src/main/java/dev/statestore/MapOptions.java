@@ -1,6 +1,7 @@
 package dev.statestore;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -31,12 +32,16 @@ public final class MapOptions {
     private final Integer averageKeySize;
     private final Integer averageValueSize;
     private final Double maxGrowth;
+    private final Boolean journal;
+    private final Durability sync;
 
     private MapOptions(Builder b) {
         this.entries = b.entries;
         this.averageKeySize = b.averageKeySize;
         this.averageValueSize = b.averageValueSize;
         this.maxGrowth = b.maxGrowth;
+        this.journal = b.journal;
+        this.sync = b.sync;
     }
 
     public static Builder builder() {
@@ -64,6 +69,14 @@ public final class MapOptions {
         return maxGrowth == null ? OptionalDouble.empty() : OptionalDouble.of(maxGrowth);
     }
 
+    public Optional<Boolean> journal() {
+        return Optional.ofNullable(journal);
+    }
+
+    public Optional<Durability> sync() {
+        return Optional.ofNullable(sync);
+    }
+
     /** These options, with every unset one taken from {@code fallback}. */
     public MapOptions orElse(MapOptions fallback) {
         Builder b = new Builder();
@@ -71,6 +84,8 @@ public final class MapOptions {
         b.averageKeySize = averageKeySize != null ? averageKeySize : fallback.averageKeySize;
         b.averageValueSize = averageValueSize != null ? averageValueSize : fallback.averageValueSize;
         b.maxGrowth = maxGrowth != null ? maxGrowth : fallback.maxGrowth;
+        b.journal = journal != null ? journal : fallback.journal;
+        b.sync = sync != null ? sync : fallback.sync;
         return b.build();
     }
 
@@ -91,6 +106,16 @@ public final class MapOptions {
         return maxGrowth != null ? maxGrowth : DEFAULT_MAX_GROWTH;
     }
 
+    /** Whether the store keeps a change journal; default true. */
+    public boolean resolvedJournal() {
+        return journal == null || journal;
+    }
+
+    /** When the journal is forced to disk; default {@link Durability#ASYNC}. */
+    public Durability resolvedSync() {
+        return sync != null ? sync : Durability.ASYNC;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MapOptions)) {
@@ -98,18 +123,20 @@ public final class MapOptions {
         }
         MapOptions that = (MapOptions) o;
         return Objects.equals(entries, that.entries) && Objects.equals(averageKeySize, that.averageKeySize)
-                && Objects.equals(averageValueSize, that.averageValueSize) && Objects.equals(maxGrowth, that.maxGrowth);
+                && Objects.equals(averageValueSize, that.averageValueSize) && Objects.equals(maxGrowth, that.maxGrowth)
+                && Objects.equals(journal, that.journal) && sync == that.sync;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth);
+        return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync);
     }
 
     @Override
     public String toString() {
         return "MapOptions{entries=" + entries + ", averageKeySize=" + averageKeySize
-                + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + "}";
+                + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + ", journal=" + journal
+                + ", sync=" + sync + "}";
     }
 
     /** Builds {@link MapOptions}; each option may be set once and is checked when set. */
@@ -118,6 +145,8 @@ public final class MapOptions {
         private Integer averageKeySize;
         private Integer averageValueSize;
         private Double maxGrowth;
+        private Boolean journal;
+        private Durability sync;
 
         private Builder() {
         }
@@ -153,6 +182,23 @@ public final class MapOptions {
                 throw new IllegalArgumentException("maxGrowth must be between 1.0 and 1000.0, was " + factor);
             }
             this.maxGrowth = factor;
+            return this;
+        }
+
+        /**
+         * Whether the store keeps a change journal (default true). Without one the store is a pure
+         * cache: faster writes, but no subscriptions, no verify, no rebuild.
+         */
+        public Builder journal(boolean journal) {
+            requireUnset("journal", this.journal);
+            this.journal = journal;
+            return this;
+        }
+
+        /** When the journal is forced to disk (default {@link Durability#ASYNC}); see {@link Durability}. */
+        public Builder sync(Durability sync) {
+            requireUnset("sync", this.sync);
+            this.sync = Objects.requireNonNull(sync, "sync");
             return this;
         }
 

@@ -32,6 +32,21 @@ public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
     long longSize();
 
     /**
+     * Delivers the store's changes, from every process, to {@code listener} on a thread of its own,
+     * waiting with {@link SubscribeOptions.WaitStrategy#PARK}. Returns once the subscription is
+     * positioned: with {@link Position#END}, every change made after this call returns is delivered.
+     *
+     * @throws IllegalStateException when the store was created without a journal
+     */
+    Subscription subscribe(Position position, ChangeListener<K, V> listener);
+
+    /** As {@link #subscribe(Position, ChangeListener)} with explicit wait strategy and error handling. */
+    Subscription subscribe(Position position, ChangeListener<K, V> listener, SubscribeOptions options);
+
+    /** Whether the store keeps a change journal. */
+    boolean hasJournal();
+
+    /**
      * How full the store is, from 0.0 to 1.0: the share of its maximum capacity (entries times
      * growth allowance) in use. At 1.0 a put fails with {@link StoreFullException}.
      */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.statestore.ConfigException;
+import dev.statestore.Durability;
 import dev.statestore.InvalidStoreNameException;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
@@ -24,7 +25,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores");
-    static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth");
+    static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth",
+            "journal", "sync");
     static final List<String> STORE_KEYS = OPTION_KEYS;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -105,6 +107,23 @@ public final class ConfigLoader {
             key = "maxGrowth";
             if (node.has(key)) {
                 b.maxGrowth(number(node, prefix, key, source).doubleValue());
+            }
+            key = "journal";
+            if (node.has(key)) {
+                JsonNode v = node.get(key);
+                if (!v.isBoolean()) {
+                    throw new ConfigException(source + ": key " + prefix + key + " = '" + v.asText() + "' must be true or false");
+                }
+                b.journal(v.booleanValue());
+            }
+            key = "sync";
+            if (node.has(key)) {
+                String v = node.get(key).asText();
+                try {
+                    b.sync(Durability.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be none, async or always", e);
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": key " + prefix + key + " = " + node.get(key).asText() + ": "

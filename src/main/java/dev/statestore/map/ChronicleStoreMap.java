@@ -1,9 +1,23 @@
 package dev.statestore.map;
 
+import dev.statestore.ChangeListener;
+import dev.statestore.ChangeType;
 import dev.statestore.Codec;
+import dev.statestore.Position;
+import dev.statestore.SubscribeOptions;
+import dev.statestore.Subscription;
 import dev.statestore.StoreFullException;
 import dev.statestore.StoreMap;
+import dev.statestore.journal.ChangeCause;
+import dev.statestore.journal.Journal;
+import dev.statestore.journal.JournalSubscription;
+import dev.statestore.journal.NamedPosition;
+import dev.statestore.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -34,10 +48,17 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final long maxEntries;
     private final String sizingHint;
     private final EntrySet entrySet = new EntrySet();
+    private final Journal journal;
+    private final Path storeDir;
+    private final FileModes modes;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
     ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
-                      long maxEntries, String sizingHint) {
+                      long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes) {
         this.name = name;
+        this.journal = journal;
+        this.storeDir = storeDir;
+        this.modes = modes;
         this.map = map;
         this.keys = keys;
         this.values = values;
@@ -80,6 +101,58 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     }
 
     @Override
+    public boolean hasJournal() {
+        return journal != null;
+    }
+
+    Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public Subscription subscribe(Position position, ChangeListener<K, V> listener) {
+        return subscribe(position, listener, SubscribeOptions.defaults());
+    }
+
+    @Override
+    public Subscription subscribe(Position position, ChangeListener<K, V> listener, SubscribeOptions options) {
+        Objects.requireNonNull(position, "position");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(options, "options");
+        if (journal == null) {
+            throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false): it"
+                    + " cannot be subscribed to; create the store with a journal to follow its changes");
+        }
+        NamedPosition named = position.kind() == Position.Kind.NAMED
+                ? NamedPosition.acquire(name, storeDir, position.name(), modes) : null;
+        JournalSubscription<K, V> subscription;
+        try {
+            subscription = JournalSubscription.start(journal, keys.codec, values.codec, position, listener, options, named);
+        } catch (RuntimeException e) {
+            if (named != null) {
+                named.close();
+            }
+            throw e;
+        }
+        subscriptions.add(subscription);
+        return subscription;
+    }
+
+    /** Stops every subscription made through this map. */
+    void closeSubscriptions() {
+        for (Subscription s : subscriptions) {
+            s.close();
+        }
+        subscriptions.clear();
+    }
+
+    private void synced() {
+        if (journal != null) {
+            journal.syncIfPending();
+        }
+    }
+
+    @Override
     public double fillRatio() {
         return Math.min(1.0, (double) map.longSize() / maxEntries);
     }
@@ -117,6 +190,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return values.fromStored(map.put(k, v));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -128,13 +203,22 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return values.fromStored(map.putIfAbsent(k, v));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
     @Override
     public V remove(Object key) {
         KS k = storedKeyOrNull(key);
-        return k == null ? null : values.fromStored(map.remove(k));
+        if (k == null) {
+            return null;
+        }
+        try {
+            return values.fromStored(map.remove(k));
+        } finally {
+            synced();
+        }
     }
 
     @Override
@@ -144,7 +228,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         if (k == null || !values.codec.type().isInstance(value)) {
             return false;
         }
-        return map.remove(k, values.toStored(values.codec.type().cast(value)));
+        try {
+            return map.remove(k, values.toStored(values.codec.type().cast(value)));
+        } finally {
+            synced();
+        }
     }
 
     @Override
@@ -156,6 +244,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return map.replace(k, o, n);
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -167,6 +257,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return values.fromStored(map.replace(k, v));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -178,6 +270,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return values.fromStored(map.computeIfAbsent(k, ks -> storedValueOrNull(mappingFunction.apply(key))));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -190,6 +284,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                     (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -202,6 +298,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                     (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -215,6 +313,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                     (old, given) -> storedValueOrNull(remappingFunction.apply(values.fromStored(old), value))));
         } catch (RuntimeException e) {
             throw translate(e);
+        } finally {
+            synced();
         }
     }
 
@@ -227,7 +327,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public void clear() {
-        map.clear();
+        ChangeCause.removingAs(ChangeType.CLEAR, map::clear);
+        synced();
     }
 
     // ---------------------------------------------------------------- views
@@ -316,7 +417,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             if (lastKey == null) {
                 throw new IllegalStateException("next() has not been called, or remove() was already called");
             }
-            map.remove(lastKey);
+            try {
+                map.remove(lastKey);
+            } finally {
+                synced();
+            }
             lastKey = null;
         }
     }

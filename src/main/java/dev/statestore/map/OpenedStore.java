@@ -1,5 +1,6 @@
 package dev.statestore.map;
 
+import dev.statestore.journal.Journal;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
 
@@ -9,8 +10,11 @@ final class OpenedStore {
     final ChronicleStoreMap<?, ?, ?, ?> map;
     final ProcessTable processes;
     final int slot;
+    final Journal journal;
 
-    OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot) {
+    OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot,
+                Journal journal) {
+        this.journal = journal;
         this.metadata = metadata;
         this.map = map;
         this.processes = processes;
@@ -19,10 +23,17 @@ final class OpenedStore {
 
     void close() {
         try {
+            map.closeSubscriptions();
             map.chronicle().close();
         } finally {
-            processes.release(slot);
-            processes.close();
+            try {
+                if (journal != null) {
+                    journal.close();
+                }
+            } finally {
+                processes.release(slot);
+                processes.close();
+            }
         }
     }
 }

@@ -2,11 +2,14 @@ package dev.statestore.map;
 
 import dev.statestore.Codec;
 import dev.statestore.CorruptStoreException;
+import dev.statestore.Durability;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStoreException;
 import dev.statestore.TypeMismatchException;
 import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
+import dev.statestore.journal.Journal;
+import dev.statestore.journal.JournalingEntryOperations;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -50,23 +53,28 @@ final class StoreOpener {
             Conversion<V, ?> values = Conversion.of(valueCodec);
             ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             ChronicleMap<?, ?> chronicle;
+            Journal journal = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
                 meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
                         valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
                         options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
-                        options.resolvedMaxGrowth(), Instant.now().toString(), ProcessIdentity.pid());
+                        options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
+                        Instant.now().toString(), ProcessIdentity.pid());
                 modes.createFile(mapFile);
-                chronicle = build(meta, keys, values, mapFile);
+                journal = openJournal(meta, storeDir, modes);
+                chronicle = build(meta, keys, values, mapFile, journal);
                 meta.write(storeDir, modes);
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 MapFileCheck.check(name, mapFile);
-                chronicle = attach(meta, keys, values, mapFile, processes);
+                journal = openJournal(meta, storeDir, modes);
+                chronicle = attach(meta, keys, values, mapFile, processes, journal);
             }
             int slot = processes.claim();
-            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta), processes, slot);
+            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal, storeDir, modes),
+                    processes, slot, journal);
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
@@ -76,11 +84,12 @@ final class StoreOpener {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
                                                               Conversion<?, ?> keys, Conversion<?, ?> values,
-                                                              StoreMetadata meta) {
+                                                              StoreMetadata meta, Journal journal, Path storeDir,
+                                                              FileModes modes) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
-        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint);
+        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes);
     }
 
     /**
@@ -93,14 +102,14 @@ final class StoreOpener {
      */
     private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
                                                         Conversion<?, VS> values, Path mapFile,
-                                                        ProcessTable processes) throws IOException {
+                                                        ProcessTable processes, Journal journal) throws IOException {
         processes.reapDead();
         long crashes = processes.crashes();
         if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
             LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
                     + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
             try {
-                ChronicleMap<KS, VS> repaired = builder(meta, keys, values).recoverPersistedTo(mapFile.toFile(), true,
+                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal).recoverPersistedTo(mapFile.toFile(), true,
                         corruption -> LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message()));
                 processes.markRecovered(crashes);
                 return repaired;
@@ -109,7 +118,7 @@ final class StoreOpener {
                         + " failed (" + e.getMessage() + "): restore the store from a backup", e);
             }
         }
-        return build(meta, keys, values, mapFile);
+        return build(meta, keys, values, mapFile, journal);
     }
 
     private static boolean nobodyAttached(Path mapFile) throws IOException {
@@ -125,8 +134,12 @@ final class StoreOpener {
         }
     }
 
+    private static Journal openJournal(StoreMetadata meta, Path storeDir, FileModes modes) {
+        return meta.journal() ? Journal.open(meta.name(), storeDir, Durability.valueOf(meta.sync()), modes) : null;
+    }
+
     private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
-                                                               Conversion<?, VS> values) {
+                                                               Conversion<?, VS> values, Journal journal) {
         ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
                 .name(meta.name())
                 .entries(meta.entries())
@@ -137,13 +150,16 @@ final class StoreOpener {
         if (!values.constantSize()) {
             builder.averageValueSize(meta.averageValueSize());
         }
+        if (journal != null) {
+            builder.entryOperations(new JournalingEntryOperations<>(journal));
+        }
         return builder;
     }
 
     private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
-                                                       Conversion<?, VS> values, Path mapFile) {
+                                                       Conversion<?, VS> values, Path mapFile, Journal journal) {
         try {
-            return builder(meta, keys, values).createPersistedTo(mapFile.toFile());
+            return builder(meta, keys, values, journal).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
                     + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "

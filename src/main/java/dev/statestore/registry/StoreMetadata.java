@@ -1,6 +1,7 @@
 package dev.statestore.registry;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -23,11 +24,14 @@ import java.time.Instant;
  * it (to a temporary file, fsync, atomic rename) is the commit point of a store's creation.
  *
  * @param format file format version of the store directory; see {@link #FORMAT}
+ * @param journal whether the store keeps a change journal
+ * @param sync the journal's durability mode, a {@link dev.statestore.Durability} name
  * @param created creation time, ISO-8601
  */
 public record StoreMetadata(int format, String name, String keyCodec, String keyType, String valueCodec,
                             String valueType, long entries, int averageKeySize, int averageValueSize,
-                            double maxGrowth, String created, long createdByPid) {
+                            double maxGrowth, boolean journal, String sync, String created,
+                            long createdByPid) {
 
     /** The format version this build writes and reads. Bump it on any incompatible change of a store's files. */
     public static final int FORMAT = 1;
@@ -57,18 +61,23 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
             throw new CorruptStoreException("Store '" + store + "': cannot read " + file + " (" + e
                     + "): check the permissions of the data directory", e);
         }
+        String corrupt = "Store '" + store + "': " + file + " is not valid store metadata";
+        String fix = ": restore the store from a backup, or delete " + storeDir + " to start it empty";
         StoreMetadata m;
         try {
-            m = MAPPER.readValue(bytes, StoreMetadata.class);
+            JsonNode tree = MAPPER.readTree(bytes);
+            JsonNode format = tree == null ? null : tree.get("format");
+            if (format == null || !format.isInt()) {
+                throw new CorruptStoreException(corrupt + " (no format version)" + fix);
+            }
+            if (format.intValue() > FORMAT || format.intValue() < 1) {
+                throw new IncompatibleFormatException("Store '" + store + "' has format version " + format.intValue()
+                        + " but this statestore reads version " + FORMAT + ": open it with the statestore version"
+                        + " that wrote it, or dump it there and load it here");
+            }
+            m = MAPPER.treeToValue(tree, StoreMetadata.class);
         } catch (IOException e) {
-            throw new CorruptStoreException("Store '" + store + "': " + file + " is not valid store metadata ("
-                    + e.getMessage() + "): restore the store from a backup, or delete " + storeDir
-                    + " to start it empty", e);
-        }
-        if (m.format() > FORMAT || m.format() < 1) {
-            throw new IncompatibleFormatException("Store '" + store + "' has format version " + m.format()
-                    + " but this statestore reads version " + FORMAT + ": open it with the statestore version"
-                    + " that wrote it, or dump it there and load it here");
+            throw new CorruptStoreException(corrupt + " (" + e.getMessage() + ")" + fix, e);
         }
         if (!store.equals(m.name())) {
             throw new CorruptStoreException("Store '" + store + "': " + file + " describes a store named '" + m.name()

@@ -1,0 +1,264 @@
+package dev.statestore.journal;
+
+import dev.statestore.ChangeType;
+import dev.statestore.Durability;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreFullException;
+import dev.statestore.platform.FileModes;
+import dev.statestore.platform.ProcessIdentity;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The change journal of one store: a Chronicle Queue under {@code <store>/journal/}, shared by
+ * every attached process. Events are appended while the changed key's segment is write-locked
+ * (see {@link JournalingEntryOperations}), so for each key the journal's order is the map's order.
+ * Each event's body follows {@link EventLayout}.
+ */
+public final class Journal implements AutoCloseable {
+    public static final String DIR_NAME = "journal";
+
+    private final String store;
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final Durability durability;
+    private final ThreadLocal<ExcerptAppender> appenders;
+    private final List<ExcerptAppender> allAppenders = new ArrayList<>();
+    private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Journal(String store, Path dir, SingleChronicleQueue queue, Durability durability) {
+        this.store = store;
+        this.dir = dir;
+        this.queue = queue;
+        this.durability = durability;
+        this.appenders = ThreadLocal.withInitial(this::newAppender);
+    }
+
+    /** Opens (creating if needed) the journal of a store. */
+    public static Journal open(String store, Path storeDir, Durability durability, FileModes modes) {
+        Path dir = storeDir.resolve(DIR_NAME);
+        try {
+            modes.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
+                    + "): check the permissions and free space of the data directory", e);
+        }
+        SyncMode syncMode;
+        switch (durability) {
+            case ALWAYS: syncMode = SyncMode.SYNC; break;
+            case ASYNC: syncMode = SyncMode.ASYNC; break;
+            default: syncMode = SyncMode.NONE; break;
+        }
+        try {
+            SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
+                    .rollCycle(RollCycles.FAST_DAILY)
+                    .syncMode(syncMode)
+                    .build();
+            return new Journal(store, dir, queue, durability);
+        } catch (RuntimeException e) {
+            throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
+                    + "): restore the store from a backup, or move the journal directory aside and run"
+                    + " 'statestore recover " + store + "'", e);
+        }
+    }
+
+    public String store() {
+        return store;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    SingleChronicleQueue queue() {
+        return queue;
+    }
+
+    private ExcerptAppender newAppender() {
+        ExcerptAppender appender = queue.createAppender();
+        synchronized (allAppenders) {
+            allAppenders.add(appender);
+        }
+        return appender;
+    }
+
+    /**
+     * Appends an event whose key and value are Chronicle {@link Data} (inside a map operation).
+     *
+     * @param value null for removals
+     * @return the event's sequence
+     */
+    long append(ChangeType type, Data<?> key, Data<?> value) {
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            writeHeader(b, type, key.size(), value == null ? EventLayout.NO_VALUE : value.size());
+            copy(key, b);
+            if (value != null) {
+                copy(value, b);
+            }
+            index = dc.index();
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        return index;
+    }
+
+    /**
+     * Appends an event from encoded bytes (repairs, tools).
+     *
+     * @param value null for removals
+     * @return the event's sequence
+     */
+    public long append(ChangeType type, byte[] key, byte[] value) {
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            writeHeader(b, type, key.length, value == null ? EventLayout.NO_VALUE : value.length);
+            b.write(key);
+            if (value != null) {
+                b.write(value);
+            }
+            index = dc.index();
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        syncIfPending();
+        return index;
+    }
+
+    private static void copy(Data<?> data, Bytes<?> b) {
+        long size = data.size();
+        long at = b.writePosition();
+        b.ensureCapacity(at + size);
+        data.writeTo(b, at);
+        b.writeSkip(size);
+    }
+
+    private static void writeHeader(Bytes<?> b, ChangeType type, long keyLength, long valueLength) {
+        b.writeByte((byte) EventLayout.VERSION);
+        b.writeByte((byte) type.code());
+        b.writeShort((short) 0);
+        b.writeInt((int) ProcessIdentity.pid());
+        b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
+        b.writeInt((int) keyLength);
+        b.writeInt((int) valueLength);
+    }
+
+    private RuntimeException appendFailed(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("space") || message.contains("No space")) {
+            return new StoreFullException("Store '" + store + "': the journal cannot grow, the disk is full (" + message
+                    + "): free disk space or lower the journal retention", e);
+        }
+        return new StateStoreException("Store '" + store + "': appending to the journal failed (" + e + ")", e);
+    }
+
+    /**
+     * Forces this thread's last appended events to disk as the durability mode says. Called after
+     * the map operation returned, so no segment lock is held while the disk flushes.
+     */
+    public void syncIfPending() {
+        ExcerptAppender appender = pendingSync.get();
+        if (appender != null) {
+            pendingSync.remove();
+            if (durability != Durability.NONE) {
+                appender.sync();
+            }
+        }
+    }
+
+    /** A new tailer; use it from one thread only. */
+    public ExcerptTailer tailer() {
+        return queue.createTailer();
+    }
+
+    /** Reads the next event of {@code tailer}, or null when there is none yet. */
+    public static RawEvent read(ExcerptTailer tailer) {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                if (dc.isMetaData()) {
+                    continue;
+                }
+                return decode(dc.index(), dc.wire().bytes());
+            }
+        }
+    }
+
+    static RawEvent decode(long index, Bytes<?> b) {
+        long start = b.readPosition();
+        if (b.readRemaining() < EventLayout.HEADER_SIZE) {
+            throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
+        }
+        int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
+        if (version != EventLayout.VERSION) {
+            throw new IllegalStateException("journal event " + index + " has layout version " + version
+                    + "; this statestore reads version " + EventLayout.VERSION);
+        }
+        ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
+        long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
+        long time = b.readLong(start + EventLayout.TIME_OFFSET);
+        int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
+        int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
+        byte[] key = new byte[keyLength];
+        b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
+        byte[] value = null;
+        if (valueLength != EventLayout.NO_VALUE) {
+            value = new byte[valueLength];
+            b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
+        }
+        return new RawEvent(index, time, type, pid, key, value);
+    }
+
+    /** The sequence of the newest event, or -1 when the journal is empty. */
+    public long lastSequence() {
+        long last = queue.lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (allAppenders) {
+            for (ExcerptAppender appender : allAppenders) {
+                appender.close();
+            }
+        }
+        queue.close();
+    }
+
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("statestore's journal layout assumes a little-endian platform");
+        }
+    }
+}

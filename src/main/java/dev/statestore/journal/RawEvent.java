@@ -1,0 +1,19 @@
+package dev.statestore.journal;
+
+import dev.statestore.ChangeEvent;
+import dev.statestore.ChangeType;
+import dev.statestore.Codec;
+
+/**
+ * A journal event as stored: key and value still encoded.
+ *
+ * @param value null for removals
+ */
+public record RawEvent(long sequence, long timeNanos, ChangeType type, long writerPid, byte[] key, byte[] value) {
+
+    /** Decodes key and value with the store's codecs. */
+    public <K, V> ChangeEvent<K, V> decode(Codec<K> keys, Codec<V> values) {
+        return new ChangeEvent<>(sequence, timeNanos, type, keys.decode(key), value == null ? null : values.decode(value),
+                writerPid);
+    }
+}
