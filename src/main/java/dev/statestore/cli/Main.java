@@ -24,7 +24,8 @@ import java.nio.file.Path;
 @Command(name = "statestore", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Restart-surviving, shared-memory state store: inspect and change stores.",
         subcommands = {Commands.Ls.class, Commands.Put.class, Commands.Get.class, Commands.Rm.class,
-                Commands.Dump.class, Commands.Load.class, WorkloadCommand.class, CommandLine.HelpCommand.class})
+                Commands.Dump.class, Commands.Load.class, JournalCommands.Tail.class,
+                JournalCommands.Verify.class, WorkloadCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int NOT_FOUND = 1;

@@ -8,6 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.statestore.Position;
+import dev.statestore.SubscribeOptions;
+import dev.statestore.Subscription;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,6 +19,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "workload", hidden = true,
         description = "Scripted client for crash and sharing tests: write, read or open a text store.")
 final class WorkloadCommand extends Commands.Base {
-    @Parameters(index = "0", paramLabel = "MODE", description = "write | read | open")
+    @Parameters(index = "0", paramLabel = "MODE", description = "write | read | open | subscribe")
     String mode;
 
     @Parameters(index = "1", paramLabel = "STORE")
@@ -39,6 +45,17 @@ final class WorkloadCommand extends Commands.Base {
 
     @Option(names = "--start", description = "write: first key number (default: ${DEFAULT-VALUE})", defaultValue = "0")
     long start;
+
+    @Option(names = "--keys", description = "write: cycle over this many distinct keys (default: all distinct)")
+    Long keys;
+
+    @Option(names = "--from", description = "subscribe: start, end or named:NAME (default: ${DEFAULT-VALUE})",
+            defaultValue = "start")
+    String from;
+
+    @Option(names = "--wait", description = "subscribe: busy, yield or park (default: ${DEFAULT-VALUE})",
+            defaultValue = "park")
+    String waitStrategy;
 
     @Option(names = "--await", paramLabel = "FILE", description = "wait until FILE exists before opening the store")
     Path await;
@@ -68,7 +85,7 @@ final class WorkloadCommand extends Commands.Base {
                     return Main.OK;
                 case "write":
                     for (long i = start; i < start + count; i++) {
-                        String key = prefix + i;
+                        String key = prefix + (keys == null ? i : i % keys);
                         String value = "v" + i + "@" + ProcessIdentity.pid();
                         map.put(key, value);
                         out.println("ack " + key + " " + value);
@@ -87,9 +104,43 @@ final class WorkloadCommand extends Commands.Base {
                         out.flush();
                     }
                     return Main.OK;
+                case "subscribe":
+                    return subscribe(map, out);
                 default:
-                    throw new UsageException("workload MODE must be write, read or open, was '" + mode + "'");
+                    throw new UsageException("workload MODE must be write, read, open or subscribe, was '" + mode + "'");
             }
         }
+    }
+
+    /** Prints "ready" once positioned, then "event SEQ TYPE KEY VALUE" per event, until --count events. */
+    private int subscribe(StoreMap<String, String> map, PrintWriter out) throws InterruptedException {
+        Position position;
+        if (from.equals("start")) {
+            position = Position.START;
+        } else if (from.equals("end")) {
+            position = Position.END;
+        } else if (from.startsWith("named:")) {
+            position = Position.named(from.substring("named:".length()));
+        } else {
+            throw new UsageException("--from must be start, end or named:NAME, was '" + from + "'");
+        }
+        SubscribeOptions.WaitStrategy strategy;
+        switch (waitStrategy) {
+            case "busy": strategy = SubscribeOptions.WaitStrategy.BUSY_SPIN; break;
+            case "yield": strategy = SubscribeOptions.WaitStrategy.YIELD; break;
+            case "park": strategy = SubscribeOptions.WaitStrategy.PARK; break;
+            default: throw new UsageException("--wait must be busy, yield or park, was '" + waitStrategy + "'");
+        }
+        CountDownLatch remaining = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
+        try (Subscription s = map.subscribe(position, e -> {
+            out.println(String.format(Locale.ROOT, "event %d %s %s %s", e.sequence(), e.type(), e.key(), e.value()));
+            out.flush();
+            remaining.countDown();
+        }, SubscribeOptions.builder().waitStrategy(strategy).build())) {
+            out.println("ready");
+            out.flush();
+            remaining.await();
+        }
+        return Main.OK;
     }
 }

@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -48,6 +50,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final long maxEntries;
     private final String sizingHint;
     private final EntrySet entrySet = new EntrySet();
+    private final KeySet keySet = new KeySet();
+    private final Values valueView = new Values();
     private final Journal journal;
     private final Path storeDir;
     private final FileModes modes;
@@ -107,6 +111,14 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     Journal journal() {
         return journal;
+    }
+
+    Conversion<K, KS> keyConversion() {
+        return keys;
+    }
+
+    Conversion<V, VS> valueConversion() {
+        return values;
     }
 
     @Override
@@ -332,16 +344,35 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     }
 
     // ---------------------------------------------------------------- views
+    //
+    // The views compare keys and values by their encoded bytes, as the map does: AbstractMap's
+    // keySet() and values() would remove by equals(), which for byte[] is identity, so
+    // values().remove(bytes) found nothing although values().contains(bytes) was true.
 
     @Override
     public Set<Map.Entry<K, V>> entrySet() {
         return entrySet;
     }
 
+    @Override
+    public Set<K> keySet() {
+        return keySet;
+    }
+
+    @Override
+    public Collection<V> values() {
+        return valueView;
+    }
+
     private final class EntrySet extends AbstractSet<Map.Entry<K, V>> {
         @Override
         public Iterator<Map.Entry<K, V>> iterator() {
-            return new EntryIterator(map.entrySet().iterator());
+            return new StoreIterator<>() {
+                @Override
+                Map.Entry<K, V> convert(Map.Entry<KS, VS> e) {
+                    return new WriteThroughEntry(keys.fromStored(e.getKey()), values.fromStored(e.getValue()));
+                }
+            };
         }
 
         @Override
@@ -382,6 +413,91 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
     }
 
+    private final class KeySet extends AbstractSet<K> {
+        @Override
+        public Iterator<K> iterator() {
+            return new StoreIterator<>() {
+                @Override
+                K convert(Map.Entry<KS, VS> e) {
+                    return keys.fromStored(e.getKey());
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return ChronicleStoreMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return ChronicleStoreMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return containsKey(o);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            return ChronicleStoreMap.this.remove(o) != null;
+        }
+
+        @Override
+        public void clear() {
+            ChronicleStoreMap.this.clear();
+        }
+    }
+
+    private final class Values extends AbstractCollection<V> {
+        @Override
+        public Iterator<V> iterator() {
+            return new StoreIterator<>() {
+                @Override
+                V convert(Map.Entry<KS, VS> e) {
+                    return values.fromStored(e.getValue());
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return ChronicleStoreMap.this.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return ChronicleStoreMap.this.isEmpty();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return containsValue(o);
+        }
+
+        /** Removes one entry holding {@code o}; atomic per entry, as {@code remove(key, value)}. */
+        @Override
+        public boolean remove(Object o) {
+            Objects.requireNonNull(o, "value");
+            if (!values.codec.type().isInstance(o)) {
+                return false;
+            }
+            VS target = values.toStored(values.codec.type().cast(o));
+            for (Map.Entry<KS, VS> e : map.entrySet()) {
+                if (Objects.deepEquals(e.getValue(), target) && map.remove(e.getKey(), target)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void clear() {
+            ChronicleStoreMap.this.clear();
+        }
+    }
+
     private boolean valueEquals(V current, Object other) {
         if (!values.codec.type().isInstance(other)) {
             return false;
@@ -389,13 +505,12 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         return java.util.Arrays.equals(values.codec.encode(current), values.codec.encode(values.codec.type().cast(other)));
     }
 
-    private final class EntryIterator implements Iterator<Map.Entry<K, V>> {
-        private final Iterator<Map.Entry<KS, VS>> delegate;
+    /** Iterates Chronicle's entries, weakly consistent; {@code remove} removes the last key returned. */
+    private abstract class StoreIterator<T> implements Iterator<T> {
+        private final Iterator<Map.Entry<KS, VS>> delegate = map.entrySet().iterator();
         private KS lastKey;
 
-        EntryIterator(Iterator<Map.Entry<KS, VS>> delegate) {
-            this.delegate = delegate;
-        }
+        abstract T convert(Map.Entry<KS, VS> e);
 
         @Override
         public boolean hasNext() {
@@ -403,13 +518,13 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
 
         @Override
-        public Map.Entry<K, V> next() {
+        public T next() {
             Map.Entry<KS, VS> e = delegate.next();
             if (e == null) {
                 throw new NoSuchElementException();
             }
             lastKey = e.getKey();
-            return new WriteThroughEntry(keys.fromStored(e.getKey()), values.fromStored(e.getValue()));
+            return convert(e);
         }
 
         @Override
@@ -417,11 +532,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             if (lastKey == null) {
                 throw new IllegalStateException("next() has not been called, or remove() was already called");
             }
-            try {
-                map.remove(lastKey);
-            } finally {
-                synced();
-            }
+            map.remove(lastKey);
             lastKey = null;
         }
     }

@@ -100,6 +100,30 @@ public final class DefaultStateStore implements StateStore {
         return attach(name, keys, values, MapOptions.defaults(), false);
     }
 
+    /**
+     * Replays the journal of store {@code name} and compares it with the map.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     * @throws IllegalStateException when the store has no journal
+     */
+    public VerifyReport verify(String name) {
+        return StoreVerifier.verify(openedOrExisting(name).map);
+    }
+
+    /** The journal of store {@code name} (attached if needed), or null when it has none. */
+    public dev.statestore.journal.Journal journal(String name) {
+        return openedOrExisting(name).journal;
+    }
+
+    private OpenedStore openedOrExisting(String name) {
+        OpenedStore store = opened.get(StoreConfig.checkStoreName(name));
+        if (store == null) {
+            existing(name);
+            store = opened.get(name);
+        }
+        return store;
+    }
+
     /** The metadata of store {@code name}, or null when there is no such store. */
     public StoreMetadata metadata(String name) {
         StoreConfig.checkStoreName(name);

@@ -1,0 +1,116 @@
+package dev.statestore.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.statestore.ChangeEvent;
+import dev.statestore.StoreMap;
+import dev.statestore.journal.Journal;
+import dev.statestore.journal.RawEvent;
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.map.VerifyReport;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The journal commands: tail and verify. */
+final class JournalCommands {
+    private JournalCommands() {
+    }
+
+    @Command(name = "tail", description = "Print the journal of STORE as NDJSON events: seq, time, type, key, value, pid.")
+    static final class Tail extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Option(names = "--from", paramLabel = "start|end|SEQ", defaultValue = "start",
+                description = "Where to begin: start, end, or after the sequence SEQ (default: ${DEFAULT-VALUE}).")
+        String from;
+
+        @Option(names = "--follow", description = "Keep waiting for new events (until killed).")
+        boolean follow;
+
+        @Override
+        public Integer call() throws IOException {
+            long after = -1;
+            if (!from.equals("start") && !from.equals("end")) {
+                try {
+                    after = Long.parseLong(from);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--from must be start, end or a sequence number, was '" + from + "'");
+                }
+            }
+            try (DefaultStateStore store = main.openStore()) {
+                StoreMap<Object, Object> map = store.existing(storeName);
+                Journal journal = store.journal(storeName);
+                if (journal == null) {
+                    throw new UsageException("store '" + storeName + "' has no journal (created with journal=false)");
+                }
+                PrintWriter out = out();
+                try (ExcerptTailer tailer = journal.tailer()) {
+                    if (from.equals("end")) {
+                        tailer.toEnd();
+                    } else if (after >= 0 && !tailer.moveToIndex(after)) {
+                        tailer.toStart();
+                    }
+                    while (true) {
+                        RawEvent raw = Journal.read(tailer);
+                        if (raw == null) {
+                            out.flush();
+                            if (!follow) {
+                                return Main.OK;
+                            }
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                            continue;
+                        }
+                        if (raw.sequence() <= after) {
+                            continue;
+                        }
+                        out.println(render(raw.decode(map.keyCodec(), map.valueCodec()), map));
+                        if (follow) {
+                            out.flush();
+                        }
+                    }
+                }
+            }
+        }
+
+        private static String render(ChangeEvent<Object, Object> e, StoreMap<Object, Object> map) throws IOException {
+            ObjectNode line = Rendering.JSON.createObjectNode();
+            line.put("seq", e.sequence());
+            line.put("time", e.time().toString());
+            line.put("type", e.type().name());
+            line.set("key", Rendering.toJson(map.keyCodec(), e.key()));
+            if (e.value() != null) {
+                line.set("value", Rendering.toJson(map.valueCodec(), e.value()));
+            }
+            line.put("pid", e.writerPid());
+            return Rendering.JSON.writeValueAsString(line);
+        }
+    }
+
+    @Command(name = "verify", description = "Replay the journal of STORE and compare it with the map: exit 0 when"
+            + " they agree, 3 with a summary of the differences when not.")
+    static final class Verify extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                VerifyReport report = store.verify(storeName);
+                if (report.clean()) {
+                    out().println(report.summary());
+                    out().flush();
+                    return Main.OK;
+                }
+                spec.commandLine().getErr().println("statestore: " + report.summary());
+                return Main.STORE_ERROR;
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.statestore;
+
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.map.VerifyReport;
+import dev.statestore.testkit.ChildJvm;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The journal across processes: order, replay, subscribers in other JVMs, durable positions. */
+class JournalMultiProcessTest {
+    private static final Duration LINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoWriterJvmsOnOverlappingKeysLeaveAJournalThatReplaysExactlyToTheMap() throws InterruptedException {
+        create("hammer");
+        try (ChildJvm a = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k");
+             ChildJvm b = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k")) {
+            assertEquals(0, a.waitFor(LINE), a.stderr());
+            assertEquals(0, b.waitFor(LINE), b.stderr());
+        }
+        try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
+            VerifyReport report = store.verify("hammer");
+            assertTrue(report.clean(), report.summary());
+            assertEquals(8000, report.journalEvents());
+            StoreMap<String, String> map = store.map("hammer", String.class, String.class);
+            Map<String, String> lastEventPerKey = new HashMap<>();
+            Map<Long, Integer> writers = new HashMap<>();
+            for (ChangeEvent<String, String> e : JournalTest.collect(map, Position.START, 8000)) {
+                lastEventPerKey.put(e.key(), e.value());
+                writers.merge(e.writerPid(), 1, Integer::sum);
+            }
+            assertEquals(2, writers.size(), "both writer JVMs appear in the journal");
+            assertEquals(map, lastEventPerKey);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"busy", "park"})
+    void subscriberJvmReceivesEveryEventOfAWriterJvmInOrder(String wait) {
+        create("feed");
+        int n = 2000;
+        try (ChildJvm subscriber = ChildJvm.cli(dir, "workload", "subscribe", "feed", "--from", "end",
+                "--wait", wait, "--count", Integer.toString(n))) {
+            assertEquals("ready", subscriber.readLine(LINE), subscriber.stderr());
+            List<String> acked = new ArrayList<>();
+            try (ChildJvm writer = ChildJvm.cli(dir, "workload", "write", "feed", "--count", Integer.toString(n), "--prefix", "e")) {
+                for (String line; !(line = writer.readLine(LINE)).equals("done"); ) {
+                    acked.add(line.substring("ack ".length()));
+                }
+                assertEquals(0, writer.waitFor(LINE), writer.stderr());
+            }
+            List<String> received = new ArrayList<>();
+            long lastSeq = -1;
+            for (int i = 0; i < n; i++) {
+                String[] event = subscriber.readLine(LINE).split(" "); // event SEQ TYPE KEY VALUE
+                long seq = Long.parseLong(event[1]);
+                assertTrue(seq > lastSeq, "sequences increase");
+                lastSeq = seq;
+                assertEquals("PUT", event[2]);
+                received.add(event[3] + " " + event[4]);
+            }
+            assertEquals(acked, received);
+            assertEquals(0, subscriber.waitFor(LINE), subscriber.stderr());
+        }
+    }
+
+    @Test
+    void namedSubscriptionKilledWithKillMinus9ResumesWithNoEventSkipped() {
+        int n = 3000;
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("orders", String.class, String.class);
+            for (int i = 0; i < n; i++) {
+                m.put("o" + i, "v" + i);
+            }
+        }
+        List<Integer> firstRun = new ArrayList<>();
+        try (ChildJvm sub = ChildJvm.cli(dir, "workload", "subscribe", "orders", "--from", "named:billing", "--count", "1000000")) {
+            assertEquals("ready", sub.readLine(LINE), sub.stderr());
+            while (firstRun.size() < 500) {
+                firstRun.add(index(sub.readLine(LINE)));
+            }
+            sub.kill();
+            for (String line : sub.remainingLines(LINE)) {
+                if (line.startsWith("event ")) {
+                    firstRun.add(index(line));
+                }
+            }
+        }
+        int lastSeen = firstRun.get(firstRun.size() - 1);
+        assertTrue(lastSeen < n - 1, "the kill came before the end");
+        try (ChildJvm sub = ChildJvm.cli(dir, "workload", "subscribe", "orders", "--from", "named:billing",
+                "--count", Integer.toString(n))) {
+            assertEquals("ready", sub.readLine(LINE), sub.stderr());
+            int first = index(sub.readLine(LINE));
+            assertTrue(first <= lastSeen + 1, "events skipped: last seen before the kill " + lastSeen + ", resumed at " + first);
+            assertTrue(first >= lastSeen, "resumed at " + first + ", long before the last delivered " + lastSeen);
+            int expected = first + 1;
+            while (expected < n) {
+                assertEquals(expected, index(sub.readLine(LINE)));
+                expected++;
+            }
+        }
+    }
+
+    private static int index(String eventLine) {
+        String key = eventLine.split(" ")[3];
+        return Integer.parseInt(key.substring(1));
+    }
+
+    @Test
+    void verifyFailsOnAMapChangedBehindTheJournalsBack() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("audited", String.class, String.class);
+            m.put("a", "1");
+            m.put("b", "2");
+        }
+        try (ChronicleMap<String, String> raw = ChronicleMapBuilder.of(String.class, String.class)
+                .averageKeySize(32).averageValueSize(256).entries(100_000)
+                .createPersistedTo(dir.resolve("audited").resolve("map.dat").toFile())) {
+            raw.put("a", "tampered");
+            raw.put("sneaky", "x");
+        }
+        try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
+            VerifyReport report = store.verify("audited");
+            assertFalse(report.clean());
+            assertEquals(1, report.different());
+            assertEquals(1, report.unexpected());
+            assertTrue(report.summary().contains("'sneaky'"), report.summary());
+        }
+        try (ChildJvm verify = ChildJvm.cli(dir, "verify", "audited")) {
+            assertEquals(3, verify.waitFor(LINE));
+            assertTrue(verify.stderr().contains("DISAGREE"), verify.stderr());
+        }
+    }
+
+    private void create(String name) {
+        try (StateStore store = StateStore.open(dir)) {
+            store.map(name, String.class, String.class);
+        }
+    }
+}
