@@ -52,7 +52,7 @@ class JournalTest {
             m.put("e", "10");                      // PUT e=10
             m.values().removeIf("10"::equals);     // REMOVE e
             m.put("f", "11");
-            m.clear();                             // CLEAR d, CLEAR f (a and e are gone)
+            m.clear();                             // CLEAR f and whichever of a, d the iterator left
             assertTrue(m.isEmpty());
 
             List<ChangeEvent<String, String>> events = collect(m, Position.START, 17);
@@ -65,7 +65,8 @@ class JournalTest {
             assertTrue(got.get(10).matches("PUT [ad]=9"), got.get(10));
             assertEquals("REMOVE " + removed, got.get(11));
             assertEquals(List.of("PUT e=10", "REMOVE e", "PUT f=11"), got.subList(12, 15));
-            assertEquals(java.util.Set.of("CLEAR d", "CLEAR f"), java.util.Set.copyOf(got.subList(15, 17)));
+            String survivor = removed.equals("a") ? "d" : "a";
+            assertEquals(java.util.Set.of("CLEAR " + survivor, "CLEAR f"), java.util.Set.copyOf(got.subList(15, 17)));
             assertNull(poll(m, Position.after(events.get(16).sequence())), "an event beyond the expected ones");
             for (int i = 1; i < events.size(); i++) {
                 assertTrue(events.get(i).sequence() > events.get(i - 1).sequence());

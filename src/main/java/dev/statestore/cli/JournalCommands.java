@@ -6,6 +6,7 @@ import dev.statestore.StoreMap;
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
+import dev.statestore.map.RecoveryReport;
 import dev.statestore.map.VerifyReport;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-/** The journal commands: tail and verify. */
+/** The journal and repair commands: tail, verify, recover. */
 final class JournalCommands {
     private JournalCommands() {
     }
@@ -110,6 +111,23 @@ final class JournalCommands {
                 }
                 spec.commandLine().getErr().println("statestore: " + report.summary());
                 return Main.STORE_ERROR;
+            }
+        }
+    }
+
+    @Command(name = "recover", description = "Repair what crashed processes left in STORE (safe while others are"
+            + " attached) and print what was found and fixed; exit 3 if map and journal still disagree.")
+    static final class Recover extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                RecoveryReport report = store.recover(storeName);
+                report.lines().forEach(out()::println);
+                out().flush();
+                return report.clean() ? Main.OK : Main.STORE_ERROR;
             }
         }
     }

@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A scripted client for crash, sharing and load tests run from the outside: it writes or reads a
- * text store and reports each acknowledged operation on stdout, line by line, so a supervisor that
- * kills it at any instant knows exactly what was acknowledged.
+ * text store and reports each acknowledged operation on stdout, line by line ("ack KEY VALUE
+ * MICROS", MICROS being how long the put took), so a supervisor that kills it at any instant knows
+ * exactly what was acknowledged and whether any operation stalled.
  */
 @Command(name = "workload", hidden = true,
         description = "Scripted client for crash and sharing tests: write, read or open a text store.")
@@ -87,8 +88,10 @@ final class WorkloadCommand extends Commands.Base {
                     for (long i = start; i < start + count; i++) {
                         String key = prefix + (keys == null ? i : i % keys);
                         String value = "v" + i + "@" + ProcessIdentity.pid();
+                        long began = System.nanoTime();
                         map.put(key, value);
-                        out.println("ack " + key + " " + value);
+                        long micros = (System.nanoTime() - began) / 1000;
+                        out.println("ack " + key + " " + value + " " + micros);
                         out.flush();
                     }
                     out.println("done");

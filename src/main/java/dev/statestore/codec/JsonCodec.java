@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * Records and POJOs as JSON through Jackson. Properties and map entries are written in sorted
- * order so that equal objects give equal bytes (keys are compared by their bytes). Jackson's
+ * Records and POJOs as JSON through Jackson. Properties, map entries and set elements are written
+ * in sorted order so that equal objects give equal bytes (keys are compared by their bytes). Jackson's
  * polymorphic typing is off: the bytes never choose which class is instantiated.
  */
 public final class JsonCodec<T> implements Codec<T> {
@@ -26,6 +26,7 @@ public final class JsonCodec<T> implements Codec<T> {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(CanonicalSetSerializer.module())
             .build();
 
     private final Class<T> type;

@@ -94,15 +94,15 @@ public final class ConfigLoader {
         try {
             key = "entries";
             if (node.has(key)) {
-                b.entries(number(node, prefix, key, source).longValue());
+                b.entries(whole(node, prefix, key, source));
             }
             key = "averageKeySize";
             if (node.has(key)) {
-                b.averageKeySize(number(node, prefix, key, source).intValue());
+                b.averageKeySize(saturatedInt(whole(node, prefix, key, source)));
             }
             key = "averageValueSize";
             if (node.has(key)) {
-                b.averageValueSize(number(node, prefix, key, source).intValue());
+                b.averageValueSize(saturatedInt(whole(node, prefix, key, source)));
             }
             key = "maxGrowth";
             if (node.has(key)) {
@@ -126,8 +126,9 @@ public final class ConfigLoader {
                 }
             }
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": key " + prefix + key + " = " + node.get(key).asText() + ": "
-                    + e.getMessage(), e);
+            // the option's own message ends with ", was <value>": the value is named as written instead
+            String rule = String.valueOf(e.getMessage()).replaceFirst(", was [^,]*$", "");
+            throw new ConfigException(source + ": key " + prefix + key + " = " + node.get(key).asText() + ": " + rule, e);
         }
         return b.build();
     }
@@ -137,10 +138,30 @@ public final class ConfigLoader {
         if (!v.isNumber()) {
             throw new ConfigException(source + ": key " + prefix + key + " = '" + v.asText() + "' must be a number");
         }
-        if (v.isIntegralNumber() && !v.canConvertToLong()) {
-            throw new ConfigException(source + ": key " + prefix + key + " = " + v.asText() + " is out of range");
-        }
         return v.numberValue();
+    }
+
+    /**
+     * The value of a whole-number key. A fraction is refused rather than truncated; a value past
+     * the range of a long is pinned to the nearer end, so that the option's range check refuses it
+     * (naming the allowed range) instead of it wrapping around into a valid value.
+     */
+    private static long whole(JsonNode node, String prefix, String key, String source) {
+        Number n = number(node, prefix, key, source);
+        JsonNode v = node.get(key);
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() ? n.longValue() : v.bigIntegerValue().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        double d = n.doubleValue();
+        if (d != Math.rint(d)) {
+            throw new ConfigException(source + ": key " + prefix + key + " = " + v.asText() + " must be a whole number");
+        }
+        return (long) d; // saturates at the ends of the long range
+    }
+
+    /** {@code value} pinned to the int range, for the same reason as in {@link #whole}. */
+    private static int saturatedInt(long value) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
     }
 
     private static String text(JsonNode root, String key, String source, String fallback) {

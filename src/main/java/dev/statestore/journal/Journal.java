@@ -4,6 +4,7 @@ import dev.statestore.ChangeType;
 import dev.statestore.Durability;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
+import dev.statestore.lock.StripeContext;
 import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
 import net.openhft.chronicle.bytes.Bytes;
@@ -16,12 +17,14 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +35,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Journal implements AutoCloseable {
     public static final String DIR_NAME = "journal";
+    /**
+     * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for the queue's write
+     * lock takes it over if its holder is dead; an uncommitted entry a dead writer left is closed
+     * off after the same time. Bounds the stall a kill -9 inside an append causes.
+     */
+    static final long QUEUE_TIMEOUT_MILLIS = 1000;
+    private static final long APPEND_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final String store;
     private final Path dir;
@@ -69,6 +79,7 @@ public final class Journal implements AutoCloseable {
             SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(RollCycles.FAST_DAILY)
                     .syncMode(syncMode)
+                    .timeoutMS(QUEUE_TIMEOUT_MILLIS)
                     .build();
             return new Journal(store, dir, queue, durability);
         } catch (RuntimeException e) {
@@ -108,17 +119,32 @@ public final class Journal implements AutoCloseable {
      * @param value null for removals
      * @return the event's sequence
      */
-    long append(ChangeType type, Data<?> key, Data<?> value) {
+    long append(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
+        long deadline = System.nanoTime() + APPEND_RETRY_NANOS;
+        while (true) {
+            try {
+                return tryAppend(type, key, value, stripe);
+            } catch (StateStoreException e) {
+                // the queue lock was held past its timeout by a live, slow process: wait on
+                if (!(e.getCause() instanceof UnrecoverableTimeoutException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long tryAppend(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
         ExcerptAppender appender = appenders.get();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            writeHeader(b, type, key.size(), value == null ? EventLayout.NO_VALUE : value.size());
+            writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size());
             copy(key, b);
             if (value != null) {
                 copy(value, b);
             }
             index = dc.index();
+            stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
         } catch (RuntimeException e) {
             throw appendFailed(e);
         }
@@ -137,7 +163,7 @@ public final class Journal implements AutoCloseable {
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
             Bytes<?> b = dc.wire().bytes();
-            writeHeader(b, type, key.length, value == null ? EventLayout.NO_VALUE : value.length);
+            writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length);
             b.write(key);
             if (value != null) {
                 b.write(value);
@@ -159,12 +185,13 @@ public final class Journal implements AutoCloseable {
         b.writeSkip(size);
     }
 
-    private static void writeHeader(Bytes<?> b, ChangeType type, long keyLength, long valueLength) {
+    private static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength) {
         b.writeByte((byte) EventLayout.VERSION);
         b.writeByte((byte) type.code());
         b.writeShort((short) 0);
         b.writeInt((int) ProcessIdentity.pid());
         b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
+        b.writeInt(stripe);
         b.writeInt((int) keyLength);
         b.writeInt((int) valueLength);
     }
@@ -225,6 +252,7 @@ public final class Journal implements AutoCloseable {
         ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
         long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
         long time = b.readLong(start + EventLayout.TIME_OFFSET);
+        int stripe = b.readInt(start + EventLayout.STRIPE_OFFSET);
         int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
         int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
         byte[] key = new byte[keyLength];
@@ -234,7 +262,18 @@ public final class Journal implements AutoCloseable {
             value = new byte[valueLength];
             b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
         }
-        return new RawEvent(index, time, type, pid, key, value);
+        return new RawEvent(index, time, type, pid, stripe, key, value);
+    }
+
+    /** The event at {@code sequence}, or null when the journal has no complete event there. */
+    public RawEvent readAt(long sequence) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(sequence)) {
+                return null;
+            }
+            RawEvent e = read(tailer);
+            return e != null && e.sequence() == sequence ? e : null;
+        }
     }
 
     /** The sequence of the newest event, or -1 when the journal is empty. */

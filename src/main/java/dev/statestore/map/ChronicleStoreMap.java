@@ -13,7 +13,17 @@ import dev.statestore.journal.Journal;
 import dev.statestore.journal.JournalSubscription;
 import dev.statestore.journal.NamedPosition;
 import dev.statestore.platform.FileModes;
+import dev.statestore.lock.StripeContext;
+import dev.statestore.lock.StripeTable;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapSegmentContext;
+import net.openhft.chronicle.map.impl.CompiledMapQueryContext;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -56,10 +66,13 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final Path storeDir;
     private final FileModes modes;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final StripeTable stripes;
 
     ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
-                      long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes) {
+                      long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
+                      StripeTable stripes) {
         this.name = name;
+        this.stripes = stripes;
         this.journal = journal;
         this.storeDir = storeDir;
         this.modes = modes;
@@ -91,17 +104,26 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public long longSize() {
-        return map.longSize();
+        long size = 0;
+        for (int segment = 0; segment < stripes.stripes(); segment++) {
+            lock(segment);
+            try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+                size += c.size();
+            } finally {
+                unlock(segment);
+            }
+        }
+        return size;
     }
 
     @Override
     public int size() {
-        return (int) Math.min(map.longSize(), Integer.MAX_VALUE);
+        return (int) Math.min(longSize(), Integer.MAX_VALUE);
     }
 
     @Override
     public boolean isEmpty() {
-        return map.longSize() == 0;
+        return longSize() == 0;
     }
 
     @Override
@@ -111,6 +133,10 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     Journal journal() {
         return journal;
+    }
+
+    StripeTable stripes() {
+        return stripes;
     }
 
     Conversion<K, KS> keyConversion() {
@@ -166,7 +192,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public double fillRatio() {
-        return Math.min(1.0, (double) map.longSize() / maxEntries);
+        return Math.min(1.0, (double) longSize() / maxEntries);
     }
 
     // ---------------------------------------------------------------- reads
@@ -174,13 +200,29 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V get(Object key) {
         KS k = storedKeyOrNull(key);
-        return k == null ? null : values.fromStored(map.get(k));
+        if (k == null) {
+            return null;
+        }
+        int segment = lock(k);
+        try {
+            return values.fromStored(map.get(k));
+        } finally {
+            unlock(segment);
+        }
     }
 
     @Override
     public boolean containsKey(Object key) {
         KS k = storedKeyOrNull(key);
-        return k != null && map.containsKey(k);
+        if (k == null) {
+            return false;
+        }
+        int segment = lock(k);
+        try {
+            return map.containsKey(k);
+        } finally {
+            unlock(segment);
+        }
     }
 
     @Override
@@ -189,7 +231,13 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         if (!values.codec.type().isInstance(value)) {
             return false;
         }
-        return map.containsValue(values.toStored(values.codec.type().cast(value)));
+        VS target = values.toStored(values.codec.type().cast(value));
+        for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
+            if (Objects.deepEquals(it.next().getValue(), target)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- writes
@@ -199,7 +247,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
-            return values.fromStored(map.put(k, v));
+            return values.fromStored(locked(k, () -> map.put(k, v)));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -212,7 +260,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
-            return values.fromStored(map.putIfAbsent(k, v));
+            return values.fromStored(locked(k, () -> map.putIfAbsent(k, v)));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -227,7 +275,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return null;
         }
         try {
-            return values.fromStored(map.remove(k));
+            return values.fromStored(locked(k, () -> map.remove(k)));
         } finally {
             synced();
         }
@@ -241,7 +289,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return false;
         }
         try {
-            return map.remove(k, values.toStored(values.codec.type().cast(value)));
+            VS v = values.toStored(values.codec.type().cast(value));
+            return locked(k, () -> map.remove(k, v));
         } finally {
             synced();
         }
@@ -253,7 +302,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         VS o = storedValue(oldValue);
         VS n = storedValue(newValue);
         try {
-            return map.replace(k, o, n);
+            return locked(k, () -> map.replace(k, o, n));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -266,7 +315,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
-            return values.fromStored(map.replace(k, v));
+            return values.fromStored(locked(k, () -> map.replace(k, v)));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -279,7 +328,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         Objects.requireNonNull(mappingFunction, "mappingFunction");
         KS k = storedKey(key);
         try {
-            return values.fromStored(map.computeIfAbsent(k, ks -> storedValueOrNull(mappingFunction.apply(key))));
+            return values.fromStored(locked(k,
+                    () -> map.computeIfAbsent(k, ks -> storedValueOrNull(mappingFunction.apply(key)))));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -292,8 +342,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         Objects.requireNonNull(remappingFunction, "remappingFunction");
         KS k = storedKey(key);
         try {
-            return values.fromStored(map.computeIfPresent(k,
-                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
+            return values.fromStored(locked(k, () -> map.computeIfPresent(k,
+                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old))))));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -306,8 +356,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         Objects.requireNonNull(remappingFunction, "remappingFunction");
         KS k = storedKey(key);
         try {
-            return values.fromStored(map.compute(k,
-                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old)))));
+            return values.fromStored(locked(k, () -> map.compute(k,
+                    (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old))))));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -321,8 +371,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
-            return values.fromStored(map.merge(k, v,
-                    (old, given) -> storedValueOrNull(remappingFunction.apply(values.fromStored(old), value))));
+            return values.fromStored(locked(k, () -> map.merge(k, v,
+                    (old, given) -> storedValueOrNull(remappingFunction.apply(values.fromStored(old), value)))));
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -339,8 +389,20 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public void clear() {
-        ChangeCause.removingAs(ChangeType.CLEAR, map::clear);
-        synced();
+        try {
+            ChangeCause.removingAs(ChangeType.CLEAR, () -> {
+                for (int segment = 0; segment < stripes.stripes(); segment++) {
+                    lock(segment);
+                    try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+                        c.forEachSegmentEntry(e -> e.context().remove(e));
+                    } finally {
+                        unlock(segment);
+                    }
+                }
+            });
+        } finally {
+            synced();
+        }
     }
 
     // ---------------------------------------------------------------- views
@@ -484,12 +546,18 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                 return false;
             }
             VS target = values.toStored(values.codec.type().cast(o));
-            for (Map.Entry<KS, VS> e : map.entrySet()) {
-                if (Objects.deepEquals(e.getValue(), target) && map.remove(e.getKey(), target)) {
-                    return true;
+            try {
+                for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
+                    Map.Entry<KS, VS> e = it.next();
+                    KS k = e.getKey();
+                    if (Objects.deepEquals(e.getValue(), target) && locked(k, () -> map.remove(k, target))) {
+                        return true;
+                    }
                 }
+                return false;
+            } finally {
+                synced();
             }
-            return false;
         }
 
         @Override
@@ -507,7 +575,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     /** Iterates Chronicle's entries, weakly consistent; {@code remove} removes the last key returned. */
     private abstract class StoreIterator<T> implements Iterator<T> {
-        private final Iterator<Map.Entry<KS, VS>> delegate = map.entrySet().iterator();
+        private final Iterator<Map.Entry<KS, VS>> delegate = new SegmentSnapshots();
         private KS lastKey;
 
         abstract T convert(Map.Entry<KS, VS> e);
@@ -532,8 +600,13 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             if (lastKey == null) {
                 throw new IllegalStateException("next() has not been called, or remove() was already called");
             }
-            map.remove(lastKey);
-            lastKey = null;
+            KS k = lastKey;
+            try {
+                locked(k, () -> map.remove(k));
+            } finally {
+                lastKey = null;
+                synced();
+            }
         }
     }
 
@@ -549,6 +622,87 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             Objects.requireNonNull(value, "value");
             put(getKey(), value);
             return super.setValue(value);
+        }
+    }
+
+    // ---------------------------------------------------------------- stripes
+    //
+    // Every Chronicle operation on a segment runs while this thread holds the segment's stripe
+    // (see StripeTable): Chronicle's own lock of the segment is then taken uncontended, and a
+    // process killed inside an operation leaves a stripe that the next comer takes over.
+
+    private int segmentOf(KS key) {
+        try (ExternalMapQueryContext<KS, VS, ?> c = map.queryContext(key)) {
+            return ((CompiledMapQueryContext<?, ?, ?>) c).segmentIndex();
+        }
+    }
+
+    private int lock(KS key) {
+        int segment = segmentOf(key);
+        lock(segment);
+        return segment;
+    }
+
+    private void lock(int segment) {
+        stripes.lock(segment);
+        StripeContext.current().enter(stripes, segment);
+    }
+
+    private void unlock(int segment) {
+        StripeContext.current().exit();
+        stripes.unlock(segment);
+    }
+
+    private <R> R locked(KS key, Supplier<R> operation) {
+        int segment = lock(key);
+        try {
+            return operation.get();
+        } finally {
+            unlock(segment);
+        }
+    }
+
+    /** Calls {@code action} with every stored entry, one segment at a time, each under its stripe. */
+    void forEachStored(Consumer<Map.Entry<KS, VS>> action) {
+        for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
+            action.accept(it.next());
+        }
+    }
+
+    /**
+     * The stored entries, a segment at a time: each segment is copied under its stripe, so the
+     * iteration is weakly consistent (like ConcurrentHashMap's) and holds no lock between calls.
+     */
+    private final class SegmentSnapshots implements Iterator<Map.Entry<KS, VS>> {
+        private int nextSegment;
+        private Iterator<Map.Entry<KS, VS>> current = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+            while (!current.hasNext() && nextSegment < stripes.stripes()) {
+                current = snapshot(nextSegment++).iterator();
+            }
+            return current.hasNext();
+        }
+
+        @Override
+        public Map.Entry<KS, VS> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return current.next();
+        }
+
+        private List<Map.Entry<KS, VS>> snapshot(int segment) {
+            List<Map.Entry<KS, VS>> entries = new ArrayList<>();
+            lock(segment);
+            try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+                c.forEachSegmentEntry(e -> entries.add(
+                        new AbstractMap.SimpleImmutableEntry<>(e.key().getUsing(null), e.value().getUsing(null))));
+            } finally {
+                unlock(segment);
+            }
+            return entries;
         }
     }
 

@@ -19,6 +19,9 @@ abstract class Conversion<T, S> {
 
     abstract T fromStored(S stored);
 
+    /** The stored form of encoded bytes (from the journal). */
+    abstract S storedFromBytes(byte[] bytes);
+
     /** The class Chronicle Map is built with. */
     abstract Class<S> storedClass();
 
@@ -51,6 +54,11 @@ abstract class Conversion<T, S> {
         }
 
         @Override
+        T storedFromBytes(byte[] bytes) {
+            return codec.decode(bytes);
+        }
+
+        @Override
         Class<T> storedClass() {
             return codec.type();
         }
@@ -69,6 +77,11 @@ abstract class Conversion<T, S> {
         @Override
         T fromStored(byte[] stored) {
             return stored == null ? null : codec.decode(stored);
+        }
+
+        @Override
+        byte[] storedFromBytes(byte[] bytes) {
+            return bytes;
         }
 
         @Override

@@ -110,6 +110,29 @@ public final class DefaultStateStore implements StateStore {
         return StoreVerifier.verify(openedOrExisting(name).map);
     }
 
+    /**
+     * Repairs what crashed processes left in store {@code name}, while other processes may stay
+     * attached: frees the process slots of dead processes, takes over the stripes they held
+     * (finishing their changes in flight from the journal), repairs the map file with Chronicle's
+     * recovery when no other process is attached, and compares the map with the journal.
+     */
+    public RecoveryReport recover(String name) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is already attached by this StateStore: recover"
+                    + " runs when a store is attached; use a new StateStore");
+        }
+        existing(name);
+        StoreOpener.OpenRepairs repairs = StoreOpener.REPORT.get();
+        OpenedStore store = opened.get(name);
+        int takenNow = store.map.stripes().takeOverDeadOwners();
+        List<StoreInfo.AttachedProcess> others = store.processes.live().stream()
+                .filter(p -> p.pid() != ProcessHandle.current().pid()).toList();
+        VerifyReport verify = store.journal != null ? StoreVerifier.verify(store.map) : null;
+        return new RecoveryReport(name, repairs.reaped, repairs.stripesTakenOver + takenNow, repairs.mapRepaired,
+                others, verify);
+    }
+
     /** The journal of store {@code name} (attached if needed), or null when it has none. */
     public dev.statestore.journal.Journal journal(String name) {
         return openedOrExisting(name).journal;

@@ -10,10 +10,12 @@ import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.JournalingEntryOperations;
+import dev.statestore.lock.StripeTable;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.VanillaChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,18 @@ import java.time.Instant;
  */
 final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+    /** How long a stripe held by a live process is waited for: {@code -Dstatestore.lockTimeoutMillis}. */
+    static final long LOCK_TIMEOUT_MILLIS = Long.getLong("statestore.lockTimeoutMillis", 30_000L);
+
+    /** What the last open on this thread found and repaired (read by {@code recover}). */
+    static final ThreadLocal<OpenRepairs> REPORT = ThreadLocal.withInitial(OpenRepairs::new);
+
+    /** What an open found and repaired after crashes. */
+    static final class OpenRepairs {
+        int reaped;
+        boolean mapRepaired;
+        int stripesTakenOver;
+    }
 
     private StoreOpener() {
     }
@@ -46,6 +60,7 @@ final class StoreOpener {
             throw new StateStoreException("Store '" + name + "': cannot create " + storeDir + " (" + e
                     + "): check that the data directory exists and is writable by this user", e);
         }
+        REPORT.set(new OpenRepairs());
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
@@ -73,8 +88,16 @@ final class StoreOpener {
                 chronicle = attach(meta, keys, values, mapFile, processes, journal);
             }
             int slot = processes.claim();
-            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal, storeDir, modes),
-                    processes, slot, journal);
+            StripeTable stripes = StripeTable.openOrCreate(name, storeDir, segments(chronicle), processes, slot,
+                    LOCK_TIMEOUT_MILLIS, modes);
+            stripes.onTakeover(repair(name, chronicle, journal, keys, values));
+            int repaired = stripes.takeOverDeadOwners();
+            REPORT.get().stripesTakenOver = repaired;
+            if (repaired > 0) {
+                LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
+            }
+            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal, storeDir, modes,
+                    stripes), processes, slot, journal);
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
@@ -82,14 +105,24 @@ final class StoreOpener {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
+    private static StripeTable.Repair repair(String name, ChronicleMap<?, ?> chronicle, Journal journal,
+                                             Conversion<?, ?> keys, Conversion<?, ?> values) {
+        return new CrashRepair(name, chronicle, journal, keys, values);
+    }
+
+    private static int segments(ChronicleMap<?, ?> chronicle) {
+        return ((VanillaChronicleMap<?, ?, ?>) chronicle).segments();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
                                                               Conversion<?, ?> keys, Conversion<?, ?> values,
                                                               StoreMetadata meta, Journal journal, Path storeDir,
-                                                              FileModes modes) {
+                                                              FileModes modes, StripeTable stripes) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
-        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes);
+        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes);
     }
 
     /**
@@ -103,7 +136,7 @@ final class StoreOpener {
     private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
                                                         Conversion<?, VS> values, Path mapFile,
                                                         ProcessTable processes, Journal journal) throws IOException {
-        processes.reapDead();
+        REPORT.get().reaped = processes.reapDead();
         long crashes = processes.crashes();
         if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
             LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
@@ -112,6 +145,7 @@ final class StoreOpener {
                 ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal).recoverPersistedTo(mapFile.toFile(), true,
                         corruption -> LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message()));
                 processes.markRecovered(crashes);
+                REPORT.get().mapRepaired = true;
                 return repaired;
             } catch (IOException | RuntimeException e) {
                 throw new CorruptStoreException("Store '" + meta.name() + "': repairing " + mapFile + " after a crash"

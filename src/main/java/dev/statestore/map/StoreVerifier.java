@@ -2,7 +2,6 @@ package dev.statestore.map;
 
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.Replay;
-import net.openhft.chronicle.map.ChronicleMap;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -70,13 +69,9 @@ final class StoreVerifier {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Map<ByteBuffer, byte[]> encoded(ChronicleStoreMap<?, ?, ?, ?> store) {
         Map<ByteBuffer, byte[]> out = new HashMap<>();
-        ChronicleMap chronicle = store.chronicle();
         Conversion keys = store.keyConversion();
         Conversion values = store.valueConversion();
-        for (Object o : chronicle.entrySet()) {
-            Map.Entry<?, ?> e = (Map.Entry<?, ?>) o;
-            out.put(ByteBuffer.wrap(storedBytes(keys, e.getKey())), storedBytes(values, e.getValue()));
-        }
+        store.forEachStored(e -> out.put(ByteBuffer.wrap(storedBytes(keys, e.getKey())), storedBytes(values, e.getValue())));
         return out;
     }
 

@@ -134,6 +134,42 @@ public final class ProcessTable implements AutoCloseable {
                 + " are held by live processes: close StateStore instances you no longer use");
     }
 
+    /** The generation of a slot's current claim (changes each time the slot is claimed). */
+    public long generation(int slot) {
+        return generationOf((long) LONGS.getVolatile(buffer, slotOffset(slot) + OWNER_OFFSET));
+    }
+
+    /**
+     * Whether the claim {@code (slot, generation)} still belongs to a live process. A claim whose
+     * process died is reaped on the way (and counted in {@link #crashes()}).
+     *
+     * @param generationBits how many low bits of the generation the caller kept
+     */
+    public boolean isLive(int slot, long generation, int generationBits) {
+        if (slot < 0 || slot >= slots) {
+            return false;
+        }
+        int off = slotOffset(slot);
+        long word = (long) LONGS.getVolatile(buffer, off + OWNER_OFFSET);
+        long mask = (1L << generationBits) - 1;
+        long pid = pidOf(word);
+        if (pid == 0 || (generationOf(word) & mask) != (generation & mask)) {
+            return false;
+        }
+        if (ProcessIdentity.isAlive(pid, buffer.getLong(off + START_MILLIS_OFFSET))) {
+            return true;
+        }
+        if (LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, ownerWord(generationOf(word), 0))) {
+            LONGS.getAndAdd(buffer, CRASHES_OFFSET, 1L);
+        }
+        return false;
+    }
+
+    /** The PID recorded in a slot (0 when free). */
+    public long pid(int slot) {
+        return pidOf((long) LONGS.getVolatile(buffer, slotOffset(slot) + OWNER_OFFSET));
+    }
+
     /** Frees a slot this process claimed. */
     public void release(int slot) {
         int off = slotOffset(slot);

@@ -19,14 +19,10 @@ import java.util.stream.Stream;
  * mappings and disk stay bounded however many tests run. The root directory is made on first use
  * and removed by {@link #afterSuite()}.
  *
- * <p>Stores are small ({@code entries(1000)}, 16-byte averages) to keep their files small. The
- * root is on {@code /dev/shm} when the machine has it (pure shared memory, as the README allows),
- * else in the default temporary directory.
+ * <p>The root is on {@code /dev/shm} when the machine has it (pure shared memory, as the README
+ * allows), else in the default temporary directory.
  */
 public final class StoreFixture {
-    private static final MapOptions SMALL = MapOptions.builder()
-            .entries(1000).averageKeySize(16).averageValueSize(16).build();
-
     private final String label;
     private Path root;
     private int nextDir;
@@ -38,13 +34,13 @@ public final class StoreFixture {
         this.label = label;
     }
 
-    /** A new, empty store with the given codecs, in this test's {@link StateStore}. */
-    public synchronized <K, V> StoreMap<K, V> newMap(Codec<K> keyCodec, Codec<V> valueCodec) {
+    /** A new, empty store with the given codecs and options, in this test's {@link StateStore}. */
+    public synchronized <K, V> StoreMap<K, V> newMap(Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options) {
         if (current == null) {
             currentDir = root().resolve("t" + nextDir++);
             current = StateStore.open(currentDir);
         }
-        return current.map("m" + nextStore++, keyCodec, valueCodec, SMALL);
+        return current.map("m" + nextStore++, keyCodec, valueCodec, options);
     }
 
     /** Closes this test's {@link StateStore} and deletes its data directory. */

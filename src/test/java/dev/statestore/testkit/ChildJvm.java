@@ -110,6 +110,16 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The next stdout line if one is waiting, else null (never blocks). */
+    public String pollLine() {
+        String line = lines.poll();
+        if (END.equals(line)) {
+            lines.add(END);
+            return null;
+        }
+        return line;
+    }
+
     /** Every stdout line until the process's stdout ends (after it exits or is killed). */
     public List<String> remainingLines(Duration timeout) {
         List<String> rest = new ArrayList<>();

@@ -1,0 +1,84 @@
+package dev.statestore.map;
+
+import dev.statestore.journal.Journal;
+import dev.statestore.journal.RawEvent;
+import dev.statestore.lock.StripeContext;
+import dev.statestore.lock.StripeTable;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.MapSegmentContext;
+import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What runs when this process takes a stripe over from a dead owner (see {@link StripeTable}):
+ * <ol>
+ *   <li>Chronicle Map's lock of the stripe's segment is reset. Only the owner of a stripe ever
+ *   takes that lock, so whatever it holds is the dead owner's: no live process is affected.</li>
+ *   <li>The change the dead owner was making, if its journal entry was committed, is applied to
+ *   the map (without journaling it again), so the map and the journal agree. A change whose
+ *   journal entry was not committed never happened: Chronicle Queue discards the entry.</li>
+ * </ol>
+ */
+final class CrashRepair<KS, VS> implements StripeTable.Repair {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashRepair.class);
+
+    private final String store;
+    private final ChronicleMap<KS, VS> map;
+    private final Journal journal;
+    private final Conversion<?, KS> keys;
+    private final Conversion<?, VS> values;
+    private final LongAdder finished = new LongAdder();
+
+    CrashRepair(String store, ChronicleMap<KS, VS> map, Journal journal, Conversion<?, KS> keys, Conversion<?, VS> values) {
+        this.store = store;
+        this.map = map;
+        this.journal = journal;
+        this.keys = keys;
+        this.values = values;
+    }
+
+    @Override
+    public void repair(int stripe, long inFlightSequence) {
+        resetSegmentLock(stripe);
+        if (inFlightSequence < 0 || journal == null) {
+            LOG.warn("store '{}': took over stripe {} from a dead process; no change was in flight", store, stripe);
+            return;
+        }
+        RawEvent event = journal.readAt(inFlightSequence);
+        if (event == null || event.stripe() != stripe) {
+            LOG.warn("store '{}': took over stripe {} from a dead process; its change {} was never committed to the"
+                    + " journal, so it did not happen", store, stripe, inFlightSequence);
+            return;
+        }
+        StripeContext context = StripeContext.current();
+        context.replaying(true);
+        try {
+            KS key = keys.storedFromBytes(event.key());
+            if (event.value() != null) {
+                map.put(key, values.storedFromBytes(event.value()));
+            } else {
+                map.remove(key);
+            }
+        } finally {
+            context.replaying(false);
+        }
+        finished.increment();
+        LOG.warn("store '{}': took over stripe {} from dead process {} and finished its {} (journal sequence {})",
+                store, stripe, event.writerPid(), event.type(), inFlightSequence);
+    }
+
+    private void resetSegmentLock(int segment) {
+        try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+            CompiledMapIterationContext<?, ?, ?> context = (CompiledMapIterationContext<?, ?, ?>) c;
+            context.segmentHeader().resetLock(context.segmentHeaderAddress());
+        }
+    }
+
+    /** Dead writers' changes finished by this process. */
+    long finished() {
+        return finished.sum();
+    }
+}
