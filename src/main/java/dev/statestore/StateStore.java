@@ -1,6 +1,7 @@
 package dev.statestore;
 
 import dev.statestore.map.DefaultStateStore;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.statestore.platform.JvmFlags;
 
 import java.nio.file.Path;
@@ -17,10 +18,14 @@ import java.util.List;
  * }
  * }</pre>
  *
+ * <p>{@link #bindTo} registers Micrometer meters for every store the instance attaches:
+ * {@code cache.gets}, {@code cache.puts}, {@code cache.evictions}, {@code cache.size} (tag
+ * {@code cache=<store>}) and {@code statestore.*}.
+ *
  * <p>Instances are thread-safe. Several instances, in this JVM or others, may open the same
  * directory at once. {@link #close()} unmaps this instance's view; the data stays on disk.
  */
-public interface StateStore extends AutoCloseable {
+public interface StateStore extends AutoCloseable, MeterBinder {
 
     /** Opens (creating if needed) the data directory {@code dataDir} with default options. */
     static StateStore open(Path dataDir) {

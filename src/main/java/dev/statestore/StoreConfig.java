@@ -28,8 +28,10 @@ public final class StoreConfig {
     private final MapOptions defaults;
     private final Map<String, MapOptions> stores;
     private final boolean groupAccess;
+    private final boolean percentileHistograms;
 
     private StoreConfig(Builder b) {
+        this.percentileHistograms = b.percentileHistograms != null && b.percentileHistograms;
         this.dataDir = b.dataDir;
         this.defaults = b.defaults;
         this.stores = Map.copyOf(b.stores);
@@ -73,6 +75,11 @@ public final class StoreConfig {
         return groupAccess;
     }
 
+    /** Whether latency timers publish percentile histograms (off by default: they cost memory and scrape size). */
+    public boolean percentileHistograms() {
+        return percentileHistograms;
+    }
+
     /** The options a store named {@code name} is created with when the caller passes {@code requested}. */
     public MapOptions optionsFor(String name, MapOptions requested) {
         return requested.orElse(stores.getOrDefault(name, MapOptions.EMPTY)).orElse(defaults);
@@ -98,6 +105,7 @@ public final class StoreConfig {
         private boolean defaultsSet;
         private final Map<String, MapOptions> stores = new LinkedHashMap<>();
         private Boolean groupAccess;
+        private Boolean percentileHistograms;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -126,6 +134,14 @@ public final class StoreConfig {
                 throw new IllegalStateException("groupAccess was already set to " + this.groupAccess);
             }
             this.groupAccess = groupAccess;
+            return this;
+        }
+
+        public Builder percentileHistograms(boolean on) {
+            if (this.percentileHistograms != null) {
+                throw new IllegalStateException("percentileHistograms was already set to " + this.percentileHistograms);
+            }
+            this.percentileHistograms = on;
             return this;
         }
 

@@ -51,6 +51,7 @@ public final class Journal implements AutoCloseable {
     private final List<ExcerptAppender> allAppenders = new ArrayList<>();
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
 
     private Journal(String store, Path dir, SingleChronicleQueue queue, Durability durability) {
         this.store = store;
@@ -149,6 +150,7 @@ public final class Journal implements AutoCloseable {
             throw appendFailed(e);
         }
         pendingSync.set(appender);
+        appends.increment();
         return index;
     }
 
@@ -173,6 +175,7 @@ public final class Journal implements AutoCloseable {
             throw appendFailed(e);
         }
         pendingSync.set(appender);
+        appends.increment();
         syncIfPending();
         return index;
     }
@@ -274,6 +277,11 @@ public final class Journal implements AutoCloseable {
             RawEvent e = read(tailer);
             return e != null && e.sequence() == sequence ? e : null;
         }
+    }
+
+    /** Events this process appended. */
+    public long appends() {
+        return appends.sum();
     }
 
     /** The sequence of the newest event, or -1 when the journal is empty. */

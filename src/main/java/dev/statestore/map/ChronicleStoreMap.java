@@ -14,6 +14,7 @@ import dev.statestore.journal.JournalSubscription;
 import dev.statestore.journal.NamedPosition;
 import dev.statestore.platform.FileModes;
 import dev.statestore.lock.StripeContext;
+import dev.statestore.metrics.StoreMeters;
 import dev.statestore.lock.StripeTable;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -67,12 +68,14 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final FileModes modes;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final StripeTable stripes;
+    private final StoreMeters meters;
 
     ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
                       StripeTable stripes) {
         this.name = name;
         this.stripes = stripes;
+        this.meters = new StoreMeters(name);
         this.journal = journal;
         this.storeDir = storeDir;
         this.modes = modes;
@@ -133,6 +136,10 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     Journal journal() {
         return journal;
+    }
+
+    StoreMeters meters() {
+        return meters;
     }
 
     StripeTable stripes() {
@@ -200,15 +207,20 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V get(Object key) {
         KS k = storedKeyOrNull(key);
+        long start = meters.start();
         if (k == null) {
+            meters.recordGet(start, false);
             return null;
         }
+        VS v;
         int segment = lock(k);
         try {
-            return values.fromStored(map.get(k));
+            v = map.get(k);
         } finally {
             unlock(segment);
         }
+        meters.recordGet(start, v != null);
+        return values.fromStored(v);
     }
 
     @Override
@@ -247,7 +259,10 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
-            return values.fromStored(locked(k, () -> map.put(k, v)));
+            long start = meters.start();
+            VS previous = locked(k, () -> map.put(k, v));
+            meters.recordPut(start);
+            return values.fromStored(previous);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {
@@ -275,7 +290,12 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return null;
         }
         try {
-            return values.fromStored(locked(k, () -> map.remove(k)));
+            long start = meters.start();
+            VS previous = locked(k, () -> map.remove(k));
+            if (previous != null) {
+                meters.recordRemove(start);
+            }
+            return values.fromStored(previous);
         } finally {
             synced();
         }

@@ -16,6 +16,8 @@ import dev.statestore.platform.FileModes;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -27,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
@@ -40,6 +42,7 @@ public final class DefaultStateStore implements StateStore {
     private final FileModes modes;
     private final Map<String, OpenedStore> opened = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
     private DefaultStateStore(StoreConfig config, FileModes modes) {
         this.config = config;
@@ -165,8 +168,14 @@ public final class DefaultStateStore implements StateStore {
     private <K, V> StoreMap<K, V> attach(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options,
                                          boolean checkTypeNames) {
         ensureOpen();
-        OpenedStore store = opened.computeIfAbsent(name, n -> StoreOpener.open(n, StoreFiles.storeDir(dataDir, n),
-                keyCodec, valueCodec, options, modes, checkTypeNames));
+        OpenedStore store = opened.computeIfAbsent(name, n -> {
+            OpenedStore s = StoreOpener.open(n, StoreFiles.storeDir(dataDir, n), keyCodec, valueCodec, options, modes,
+                    checkTypeNames);
+            for (MeterRegistry registry : registries) {
+                bind(s, registry);
+            }
+            return s;
+        });
         StoreMap<?, ?> map = store.map;
         if (!sameCodec(map.keyCodec(), keyCodec) || !sameCodec(map.valueCodec(), valueCodec)) {
             throw new TypeMismatchException("Store '" + name + "' is already open in this StateStore as "
@@ -241,17 +250,24 @@ public final class DefaultStateStore implements StateStore {
     }
 
     private static long directorySize(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException e) {
-            return 0;
+        return OpenedStoreFigures.directorySize(dir);
+    }
+
+    /**
+     * Registers the meters of every store this instance has attached, and of those it attaches
+     * later. Percentile histograms of the latency timers are on when the config says so.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        registries.add(registry);
+        for (OpenedStore s : opened.values()) {
+            bind(s, registry);
         }
+    }
+
+    private void bind(OpenedStore s, MeterRegistry registry) {
+        s.map.meters().bindTo(registry, new OpenedStoreFigures(s, StoreFiles.storeDir(dataDir, s.metadata.name())),
+                config.percentileHistograms());
     }
 
     @Override

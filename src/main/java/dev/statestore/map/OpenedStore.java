@@ -11,6 +11,8 @@ final class OpenedStore {
     final ProcessTable processes;
     final int slot;
     final Journal journal;
+    /** Whether opening repaired the map file after a crash. */
+    boolean repairedAtOpen;
 
     OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot,
                 Journal journal) {

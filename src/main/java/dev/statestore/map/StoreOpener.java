@@ -96,8 +96,10 @@ final class StoreOpener {
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
-            return new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal, storeDir, modes,
-                    stripes), processes, slot, journal);
+            OpenedStore opened = new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal,
+                    storeDir, modes, stripes), processes, slot, journal);
+            opened.repairedAtOpen = REPORT.get().mapRepaired;
+            return opened;
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
