@@ -43,6 +43,21 @@ public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
     /** As {@link #subscribe(Position, ChangeListener)} with explicit wait strategy and error handling. */
     Subscription subscribe(Position position, ChangeListener<K, V> listener, SubscribeOptions options);
 
+    /**
+     * Reads and changes several keys as one atomic step, across threads and processes. The stripes
+     * of all {@code keys} are locked in ascending order (so two such calls never deadlock); the
+     * action gets a map limited to those keys, whose changes are buffered; when it returns, they
+     * are journaled as one entry (replay and subscribers see all of them or none; a crash after
+     * that entry is committed is finished by whoever takes the stripes over) and applied. If the
+     * action throws, nothing changes.
+     *
+     * @param keys the keys the action may read and change
+     * @param action runs once, with the stripes held: keep it short, do not use this store from it
+     * @return what the action returned
+     * @throws IllegalArgumentException when the action touches a key outside {@code keys}
+     */
+    <R> R atomically(java.util.Set<? extends K> keys, java.util.function.Function<? super java.util.Map<K, V>, ? extends R> action);
+
     /** Whether the store keeps a change journal. */
     boolean hasJournal();
 

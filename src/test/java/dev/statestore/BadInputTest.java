@@ -1,5 +1,7 @@
 package dev.statestore;
 
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.map.VerifyReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.conformance.Item;
@@ -441,6 +443,8 @@ class BadInputTest {
             m.remove(first);
             m.put(first, "again");
             acknowledged.put(first, "again");
+            VerifyReport report = ((DefaultStateStore) store).verify("tiny");
+            assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
         try (StateStore store = StateStore.open(dir)) {
             assertEquals(acknowledged, Map.copyOf(store.map("tiny", String.class, String.class)));
@@ -466,6 +470,16 @@ class BadInputTest {
             assertArrayEquals(new byte[] {1, 2, 3}, m.get("small"));
             m.put("after", new byte[] {4});
             assertArrayEquals(new byte[] {4}, m.get("after"));
+            try {
+                m.put("small", big); // replacing with a value too large keeps the old one, in map and journal
+            } catch (StoreFullException e) {
+                assertArrayEquals(new byte[] {1, 2, 3}, m.get("small"));
+            }
+            StoreFullException huge = assertThrows(StoreFullException.class, () -> m.put("huge", new byte[16 << 20]));
+            assertTrue(huge.getMessage().contains("Store 'blobs'"), huge.getMessage());
+            assertFalse(m.containsKey("huge"));
+            VerifyReport report = ((DefaultStateStore) store).verify("blobs");
+            assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
     }
 

@@ -87,8 +87,8 @@ class ChaosTest {
         try (DefaultStateStore s = (DefaultStateStore) StateStore.open(dir)) {
             Set<String> journaled = new HashSet<>();
             StoreMap<String, String> map = s.map(store, String.class, String.class);
-            try (var tailer = s.journal(store).tailer().toStart()) {
-                for (var e = dev.statestore.journal.Journal.read(tailer); e != null; e = dev.statestore.journal.Journal.read(tailer)) {
+            try (var reader = s.journal(store).reader()) {
+                for (var e = reader.next(); e != null; e = reader.next()) {
                     var event = e.decode(map.keyCodec(), map.valueCodec());
                     if (event.value() != null) {
                         journaled.add(event.key() + " " + event.value());

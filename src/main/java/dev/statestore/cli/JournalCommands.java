@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.ChangeEvent;
 import dev.statestore.StoreMap;
 import dev.statestore.journal.Journal;
+import dev.statestore.journal.JournalReader;
 import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
 import dev.statestore.map.RecoveryReport;
 import dev.statestore.map.VerifyReport;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,14 +52,14 @@ final class JournalCommands {
                     throw new UsageException("store '" + storeName + "' has no journal (created with journal=false)");
                 }
                 PrintWriter out = out();
-                try (ExcerptTailer tailer = journal.tailer()) {
+                try (JournalReader tailer = journal.reader()) {
                     if (from.equals("end")) {
                         tailer.toEnd();
-                    } else if (after >= 0 && !tailer.moveToIndex(after)) {
+                    } else if (after >= 0 && !tailer.moveTo(after)) {
                         tailer.toStart();
                     }
                     while (true) {
-                        RawEvent raw = Journal.read(tailer);
+                        RawEvent raw = tailer.next();
                         if (raw == null) {
                             out.flush();
                             if (!follow) {

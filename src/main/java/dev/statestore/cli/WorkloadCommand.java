@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "workload", hidden = true,
         description = "Scripted client for crash and sharing tests: write, read or open a text store.")
 final class WorkloadCommand extends Commands.Base {
-    @Parameters(index = "0", paramLabel = "MODE", description = "write | read | open | subscribe")
+    @Parameters(index = "0", paramLabel = "MODE",
+            description = "write | read | open | subscribe | hold | readloop | transfer")
     String mode;
 
     @Parameters(index = "1", paramLabel = "STORE")
@@ -109,6 +110,25 @@ final class WorkloadCommand extends Commands.Base {
                     return Main.OK;
                 case "subscribe":
                     return subscribe(map, out);
+                case "hold": // hold the stripe of key --prefix inside a compute until killed
+                    map.compute(prefix, (k, v) -> {
+                        out.println("holding " + k);
+                        out.flush();
+                        while (true) {
+                            java.util.concurrent.locks.LockSupport.park();
+                        }
+                    });
+                    return Main.OK;
+                case "readloop": // gets over --keys keys until killed; prints a line every 1000
+                    for (long i = 0; ; i++) {
+                        map.get(prefix + (i % (keys == null ? 100 : keys)));
+                        if (i % 1000 == 0) {
+                            out.println("reads " + i);
+                            out.flush();
+                        }
+                    }
+                case "transfer":
+                    return transfer(map, out);
                 default:
                     throw new UsageException("workload MODE must be write, read, open or subscribe, was '" + mode + "'");
             }
@@ -144,6 +164,32 @@ final class WorkloadCommand extends Commands.Base {
             out.flush();
             remaining.await();
         }
+        return Main.OK;
+    }
+
+    /**
+     * Moves one unit between two random accounts (keys --prefix0 .. --prefix(keys-1), numbers as
+     * text) --count times, each move one atomically() call; prints "moved FROM TO" per move.
+     */
+    private int transfer(StoreMap<String, String> map, PrintWriter out) {
+        long accounts = keys == null ? 10 : keys;
+        java.util.Random random = new java.util.Random();
+        for (long i = 0; i < count; i++) {
+            String from = prefix + random.nextInt((int) accounts);
+            String to = prefix + random.nextInt((int) accounts);
+            if (from.equals(to)) {
+                continue;
+            }
+            map.atomically(java.util.Set.of(from, to), m -> {
+                m.put(from, Long.toString(Long.parseLong(m.get(from)) - 1));
+                m.put(to, Long.toString(Long.parseLong(m.get(to)) + 1));
+                return null;
+            });
+            out.println("moved " + from + " " + to);
+            out.flush();
+        }
+        out.println("done");
+        out.flush();
         return Main.OK;
     }
 }

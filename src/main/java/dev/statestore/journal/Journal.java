@@ -135,6 +135,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private long tryAppend(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
+        checkSize(key.size() + (value == null ? 0 : value.size()));
         ExcerptAppender appender = appenders.get();
         long index;
         try (DocumentContext dc = appender.writingDocument()) {
@@ -178,6 +179,17 @@ public final class Journal implements AutoCloseable {
         appends.increment();
         syncIfPending();
         return index;
+    }
+
+    /** The largest key plus value one journal event takes (Chronicle Queue caps an entry at a quarter of its block). */
+    public static final long MAX_EVENT_BYTES = 8L << 20;
+
+    private void checkSize(long bytes) {
+        if (bytes > MAX_EVENT_BYTES) {
+            throw new StoreFullException("Store '" + store + "': an entry of " + bytes + " bytes is larger than a"
+                    + " journal event can be (" + MAX_EVENT_BYTES + " bytes): store large values elsewhere and keep a"
+                    + " reference here, or create the store with journal=false");
+        }
     }
 
     private static void copy(Data<?> data, Bytes<?> b) {
@@ -227,17 +239,28 @@ public final class Journal implements AutoCloseable {
         return queue.createTailer();
     }
 
-    /** Reads the next event of {@code tailer}, or null when there is none yet. */
-    public static RawEvent read(ExcerptTailer tailer) {
+    /** A reader of this journal, positioned at its start; use it from one thread. */
+    public JournalReader reader() {
+        return new JournalReader(queue.createTailer());
+    }
+
+    /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
+    static boolean readEntry(ExcerptTailer tailer, java.util.Collection<RawEvent> out) {
         while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    return null;
+                    return false;
                 }
                 if (dc.isMetaData()) {
                     continue;
                 }
-                return decode(dc.index(), dc.wire().bytes());
+                Bytes<?> b = dc.wire().bytes();
+                long index = dc.index();
+                do {
+                    RawEvent e = decode(index, b);
+                    out.add(e);
+                } while (b.readRemaining() > 0);
+                return true;
             }
         }
     }
@@ -265,18 +288,51 @@ public final class Journal implements AutoCloseable {
             value = new byte[valueLength];
             b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
         }
+        b.readPosition(start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength));
         return new RawEvent(index, time, type, pid, stripe, key, value);
     }
 
-    /** The event at {@code sequence}, or null when the journal has no complete event there. */
-    public RawEvent readAt(long sequence) {
+    /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
+    public java.util.List<RawEvent> readAt(long sequence) {
+        java.util.List<RawEvent> events = new java.util.ArrayList<>();
         try (ExcerptTailer tailer = queue.createTailer()) {
-            if (!tailer.moveToIndex(sequence)) {
-                return null;
+            if (tailer.moveToIndex(sequence) && readEntry(tailer, events) && events.get(0).sequence() == sequence) {
+                return events;
             }
-            RawEvent e = read(tailer);
-            return e != null && e.sequence() == sequence ? e : null;
+            return java.util.List.of();
         }
+    }
+
+    /** One change of an atomic batch: encoded key and value (null for a removal) and the key's stripe. */
+    public record BatchChange(int stripe, byte[] key, byte[] value) {
+    }
+
+    /**
+     * Appends the changes of an atomic multi-key operation as one journal entry: replay and
+     * subscribers see all of them or none. {@code onSequence} runs before the entry is committed,
+     * with its sequence, so the caller can record it in every stripe it holds.
+     */
+    public long appendBatch(java.util.List<BatchChange> changes, java.util.function.LongConsumer onSequence) {
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            for (BatchChange c : changes) {
+                writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
+                        c.value() == null ? EventLayout.NO_VALUE : c.value().length);
+                b.write(c.key());
+                if (c.value() != null) {
+                    b.write(c.value());
+                }
+            }
+            index = dc.index();
+            onSequence.accept(index);
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        appends.add(changes.size());
+        return index;
     }
 
     /** Events this process appended. */

@@ -6,7 +6,6 @@ import dev.statestore.Codec;
 import dev.statestore.Position;
 import dev.statestore.SubscribeOptions;
 import dev.statestore.Subscription;
-import net.openhft.chronicle.queue.ExcerptTailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +90,9 @@ public final class JournalSubscription<K, V> implements Subscription {
 
     private void run() {
         long skipThrough;
-        ExcerptTailer tailer;
+        JournalReader tailer;
         try {
-            tailer = journal.tailer();
+            tailer = journal.reader();
             skipThrough = position(tailer);
         } catch (RuntimeException e) {
             startFailure = e;
@@ -102,10 +101,10 @@ public final class JournalSubscription<K, V> implements Subscription {
             return;
         }
         started.countDown();
-        try (ExcerptTailer t = tailer) {
+        try (JournalReader t = tailer) {
             int idle = 0;
             while (running) {
-                RawEvent raw = Journal.read(t);
+                RawEvent raw = t.next();
                 if (raw == null) {
                     idle = idle(idle);
                     continue;
@@ -129,7 +128,7 @@ public final class JournalSubscription<K, V> implements Subscription {
     }
 
     /** Positions the tailer; returns the sequence through which events are skipped (-1: none). */
-    private long position(ExcerptTailer tailer) {
+    private long position(JournalReader tailer) {
         Position p = position;
         if (p.kind() == Position.Kind.NAMED) {
             long stored = named.getVolatile();
@@ -151,8 +150,8 @@ public final class JournalSubscription<K, V> implements Subscription {
         }
     }
 
-    private static long moveAfter(ExcerptTailer tailer, long sequence) {
-        if (!tailer.moveToIndex(sequence)) {
+    private static long moveAfter(JournalReader tailer, long sequence) {
+        if (!tailer.moveTo(sequence)) {
             tailer.toStart(); // the sequence is not in the journal (yet, or any more): read on and skip
         }
         return sequence;

@@ -17,10 +17,19 @@ import net.openhft.chronicle.map.MapEntryOperations;
  * The event is written before the change, so a process that dies between the two leaves an event
  * the map lacks, never a change the journal lacks. The event's sequence is recorded in the held
  * stripe before the journal entry is committed and cleared once the map has changed, so whoever
- * takes the stripe over from a dead writer knows which change to finish (see StripeTable).
+ * takes the stripe over from a dead writer knows which change to finish (see StripeTable). When
+ * Chronicle refuses the change after the event was written (store full, entry too large), a
+ * compensating event restoring the key's previous state is appended before the error propagates,
+ * so replaying the journal still yields the map.
  */
 public final class JournalingEntryOperations<K, V> implements MapEntryOperations<K, V, Void> {
     private static final long NONE = -1L;
+    /**
+     * Fault injection for crash tests: with {@code -Dstatestore.faults.haltAfterJournal=true} the
+     * process halts (as abruptly as kill -9) right after a change's journal entry is committed and
+     * before the map changes: the one instant at which a crash leaves the journal ahead of the map.
+     */
+    private static final boolean HALT_AFTER_JOURNAL = Boolean.getBoolean("statestore.faults.haltAfterJournal");
     private final Journal journal;
 
     public JournalingEntryOperations(Journal journal) {
@@ -36,8 +45,15 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(entry.context());
         journal.append(ChangeCause.removal(), entry.key(), null, stripe);
-        entry.doRemove();
-        stripe.inFlight(NONE);
+        haltIfInjected();
+        try {
+            entry.doRemove();
+        } catch (RuntimeException | Error e) {
+            journal.append(ChangeType.PUT, entry.key(), entry.value(), stripe);
+            throw e;
+        } finally {
+            stripe.inFlight(NONE);
+        }
         return null;
     }
 
@@ -50,8 +66,16 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(entry.context());
         journal.append(ChangeType.PUT, entry.key(), newValue, stripe);
-        entry.doReplaceValue(newValue);
-        stripe.inFlight(NONE);
+        haltIfInjected();
+        try {
+            entry.doReplaceValue(newValue);
+        } catch (RuntimeException | Error e) {
+            // refused (store full, entry too large): the journal must not keep a change that did not happen
+            journal.append(ChangeType.PUT, entry.key(), entry.value(), stripe);
+            throw e;
+        } finally {
+            stripe.inFlight(NONE);
+        }
         return null;
     }
 
@@ -64,9 +88,23 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(absentEntry.context());
         journal.append(ChangeType.PUT, absentEntry.absentKey(), value, stripe);
-        absentEntry.doInsert(value);
-        stripe.inFlight(NONE);
+        haltIfInjected();
+        try {
+            absentEntry.doInsert(value);
+        } catch (RuntimeException | Error e) {
+            // refused (store full, entry too large): record that the key is still absent
+            journal.append(ChangeType.REMOVE, absentEntry.absentKey(), null, stripe);
+            throw e;
+        } finally {
+            stripe.inFlight(NONE);
+        }
         return null;
+    }
+
+    private static void haltIfInjected() {
+        if (HALT_AFTER_JOURNAL) {
+            Runtime.getRuntime().halt(137);
+        }
     }
 
     private static void writeLock(Object context) {

@@ -1,7 +1,5 @@
 package dev.statestore.journal;
 
-import net.openhft.chronicle.queue.ExcerptTailer;
-
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,8 +15,8 @@ public final class Replay {
     /** The map the journal describes, from its first event through {@code throughSequence}. */
     public static Map<ByteBuffer, byte[]> replay(Journal journal, long throughSequence) {
         Map<ByteBuffer, byte[]> state = new HashMap<>();
-        try (ExcerptTailer tailer = journal.tailer().toStart()) {
-            for (RawEvent e; (e = Journal.read(tailer)) != null && e.sequence() <= throughSequence; ) {
+        try (JournalReader reader = journal.reader()) {
+            for (RawEvent e; (e = reader.next()) != null && e.sequence() <= throughSequence; ) {
                 apply(state, e);
             }
         }

@@ -682,6 +682,75 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
     }
 
+    @Override
+    public <R> R atomically(Set<? extends K> keySet, Function<? super Map<K, V>, ? extends R> action) {
+        Objects.requireNonNull(keySet, "keys");
+        Objects.requireNonNull(action, "action");
+        Map<K, KS> stored = new java.util.HashMap<>();
+        java.util.TreeMap<Integer, List<K>> bySegment = new java.util.TreeMap<>();
+        for (K key : keySet) {
+            KS k = storedKey(key);
+            stored.put(key, k);
+            bySegment.computeIfAbsent(segmentOf(k), s -> new ArrayList<>()).add(key);
+        }
+        List<Integer> held = new ArrayList<>();
+        try {
+            for (int segment : bySegment.keySet()) { // ascending: no deadlock between batches
+                stripes.lock(segment);
+                held.add(segment);
+            }
+            Map<K, V> current = new java.util.HashMap<>();
+            for (Map.Entry<K, KS> e : stored.entrySet()) {
+                VS v = map.get(e.getValue());
+                if (v != null) {
+                    current.put(e.getKey(), values.fromStored(v));
+                }
+            }
+            AtomicBatch<K, V> batch = new AtomicBatch<>(keySet, current);
+            R result = action.apply(batch);
+            if (!batch.changes().isEmpty()) {
+                apply(batch.changes(), stored, bySegment);
+            }
+            return result;
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                stripes.unlock(held.get(i));
+            }
+            synced();
+        }
+    }
+
+    /** Journals a batch as one entry, records it in every held stripe, then changes the map. */
+    private void apply(Map<K, V> changes, Map<K, KS> stored, java.util.TreeMap<Integer, List<K>> bySegment) {
+        Map<K, Integer> segmentOfKey = new java.util.HashMap<>();
+        bySegment.forEach((segment, keysOfSegment) -> keysOfSegment.forEach(k -> segmentOfKey.put(k, segment)));
+        if (journal != null) {
+            List<Journal.BatchChange> entries = new ArrayList<>();
+            for (Map.Entry<K, V> c : changes.entrySet()) {
+                entries.add(new Journal.BatchChange(segmentOfKey.get(c.getKey()), keys.codec.encode(c.getKey()),
+                        c.getValue() == null ? null : values.codec.encode(c.getValue())));
+            }
+            journal.appendBatch(entries, sequence -> bySegment.keySet().forEach(s -> stripes.inFlight(s, sequence)));
+        }
+        StripeContext context = StripeContext.current();
+        context.replaying(true); // journaled above, as one entry
+        try {
+            for (Map.Entry<K, V> c : changes.entrySet()) {
+                KS k = stored.get(c.getKey());
+                if (c.getValue() == null) {
+                    map.remove(k);
+                } else {
+                    map.put(k, values.toStored(c.getValue()));
+                }
+            }
+        } finally {
+            context.replaying(false);
+            bySegment.keySet().forEach(s -> stripes.inFlight(s, -1L));
+        }
+    }
+
     /** Calls {@code action} with every stored entry, one segment at a time, each under its stripe. */
     void forEachStored(Consumer<Map.Entry<KS, VS>> action) {
         for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {

@@ -10,6 +10,7 @@ import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -47,8 +48,8 @@ final class CrashRepair<KS, VS> implements StripeTable.Repair {
             LOG.warn("store '{}': took over stripe {} from a dead process; no change was in flight", store, stripe);
             return;
         }
-        RawEvent event = journal.readAt(inFlightSequence);
-        if (event == null || event.stripe() != stripe) {
+        List<RawEvent> events = journal.readAt(inFlightSequence).stream().filter(e -> e.stripe() == stripe).toList();
+        if (events.isEmpty()) {
             LOG.warn("store '{}': took over stripe {} from a dead process; its change {} was never committed to the"
                     + " journal, so it did not happen", store, stripe, inFlightSequence);
             return;
@@ -56,18 +57,20 @@ final class CrashRepair<KS, VS> implements StripeTable.Repair {
         StripeContext context = StripeContext.current();
         context.replaying(true);
         try {
-            KS key = keys.storedFromBytes(event.key());
-            if (event.value() != null) {
-                map.put(key, values.storedFromBytes(event.value()));
-            } else {
-                map.remove(key);
+            for (RawEvent event : events) {
+                KS key = keys.storedFromBytes(event.key());
+                if (event.value() != null) {
+                    map.put(key, values.storedFromBytes(event.value()));
+                } else {
+                    map.remove(key);
+                }
             }
         } finally {
             context.replaying(false);
         }
         finished.increment();
-        LOG.warn("store '{}': took over stripe {} from dead process {} and finished its {} (journal sequence {})",
-                store, stripe, event.writerPid(), event.type(), inFlightSequence);
+        LOG.warn("store '{}': took over stripe {} from dead process {} and finished its change of {} key(s) (journal"
+                + " sequence {})", store, stripe, events.get(0).writerPid(), events.size(), inFlightSequence);
     }
 
     private void resetSegmentLock(int segment) {

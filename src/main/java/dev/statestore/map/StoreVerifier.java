@@ -58,8 +58,8 @@ final class StoreVerifier {
 
     private static long countEvents(Journal journal, long through) {
         long n = 0;
-        try (var tailer = journal.tailer().toStart()) {
-            for (var e = Journal.read(tailer); e != null && e.sequence() <= through; e = Journal.read(tailer)) {
+        try (var reader = journal.reader()) {
+            for (var e = reader.next(); e != null && e.sequence() <= through; e = reader.next()) {
                 n++;
             }
         }

@@ -46,6 +46,15 @@ public final class ChildJvm implements AutoCloseable {
         return start("dev.statestore.cli.Main", cliArgs);
     }
 
+    /** As {@link #cli} with extra JVM options (e.g. fault injection properties). */
+    public static ChildJvm cliWithJvmOptions(List<String> jvmOptions, Path dataDir, String... args) {
+        List<String> cliArgs = new ArrayList<>(List.of("--data", dataDir.toString()));
+        cliArgs.addAll(Arrays.asList(args));
+        List<String> cmd = command("dev.statestore.cli.Main", cliArgs);
+        cmd.addAll(1, jvmOptions);
+        return start(cmd);
+    }
+
     /** The command that starts {@code mainClass} in a JVM like this one. */
     public static List<String> command(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
@@ -65,9 +74,13 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(String mainClass, List<String> args) {
+        return start(command(mainClass, args));
+    }
+
+    private static ChildJvm start(List<String> command) {
         try {
             Path stderr = Files.createTempFile("child-stderr", ".txt");
-            Process p = new ProcessBuilder(command(mainClass, args))
+            Process p = new ProcessBuilder(command)
                     .redirectError(stderr.toFile())
                     .start();
             return new ChildJvm(p, stderr);
