@@ -30,9 +30,17 @@ class ChaosTest {
     @TempDir
     Path dir;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChaosTest.class);
+
     @Test
-    void twentyRandomKillsLoseNoAcknowledgedWriteAndStallNoSurvivor() {
-        ChaosResult result = run(dir, 20, new Random(Long.getLong("chaos.seed", System.nanoTime())));
+    void randomKillsLoseNoAcknowledgedWriteAndStallNoSurvivor() {
+        int kills = Integer.getInteger("chaos.kills", 20);
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        long began = System.nanoTime();
+        ChaosResult result = run(dir, kills, new Random(seed));
+        LOG.info("chaos: kills={} acknowledged={} lost={} maxPutMicros={} verify=\"{}\" seconds={} seed={}", result.kills(),
+                result.acknowledged(), result.lost(), result.maxOpMicros(), result.verify().summary(),
+                (System.nanoTime() - began) / 1_000_000_000L, seed);
         assertEquals(0, result.lost(), "acknowledged writes missing from the journal: " + result.lostExamples());
         assertTrue(result.verify().clean(), result.verify().summary());
         assertTrue(result.maxOpMicros() < STALL_LIMIT_MICROS, "a writer's put took " + result.maxOpMicros() + " us");

@@ -1,0 +1,104 @@
+package dev.statestore;
+
+import dev.statestore.map.DefaultStateStore;
+import dev.statestore.testkit.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Multi-key atomic changes: all or nothing, in the map and in the journal, across processes. */
+class AtomicallyTest {
+    private static final Duration LINE = Duration.ofSeconds(60);
+    private static final int ACCOUNTS = 8;
+    private static final long INITIAL = 1_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anActionThatThrowsChangesNothingAndAKeyOutsideTheSetIsRefused() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("acct", String.class, String.class);
+            m.put("a", "1");
+            assertThrows(IllegalStateException.class, () -> m.atomically(Set.of("a", "b"), view -> {
+                view.put("a", "2");
+                view.put("b", "3");
+                throw new IllegalStateException("changed my mind");
+            }));
+            assertEquals("1", m.get("a"));
+            assertNull(m.get("b"));
+            assertThrows(IllegalArgumentException.class, () -> m.atomically(Set.of("a"), view -> view.put("z", "1")));
+            assertFalse(m.containsKey("z"));
+            String moved = m.atomically(Set.of("a", "b"), view -> {
+                view.put("b", view.remove("a"));
+                return view.get("b");
+            });
+            assertEquals("1", moved);
+            List<ChangeEvent<String, String>> events = JournalTest.collect(m, Position.START, 3);
+            assertEquals(events.get(1).sequence(), events.get(2).sequence(), "the batch is one journal entry");
+            assertTrue(((DefaultStateStore) store).verify("acct").clean());
+        }
+    }
+
+    @Test
+    void transfersFromTwoJvmsNeverDeadlockAndKeepTheTotalEvenWhenOneIsKilled() throws InterruptedException {
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("bank", String.class, String.class);
+            for (int i = 0; i < ACCOUNTS; i++) {
+                m.put("acct" + i, Long.toString(INITIAL));
+            }
+        }
+        try (ChildJvm steady = transfers(3000);
+             ChildJvm victim = transfers(1_000_000_000)) {
+            for (int i = 0; i < 300; i++) {
+                assertTrue(victim.readLine(LINE).startsWith("moved "), victim.stderr());
+            }
+            victim.kill();
+            for (String line; !(line = steady.readLine(LINE)).equals("done"); ) {
+                assertTrue(line.startsWith("moved "), line);
+            }
+            assertEquals(0, steady.waitFor(LINE), steady.stderr());
+        }
+        try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("bank", String.class, String.class);
+            long total = 0;
+            for (int i = 0; i < ACCOUNTS; i++) {
+                total += Long.parseLong(m.get("acct" + i));
+            }
+            assertEquals(ACCOUNTS * INITIAL, total, "money was created or destroyed: a transfer was half applied");
+            assertTrue(store.verify("bank").clean(), store.verify("bank").summary());
+            Map<String, Long> replayed = new HashMap<>();
+            for (var e : JournalTest.collect(m, Position.START, (int) Math.min(Integer.MAX_VALUE, countEvents(store)))) {
+                replayed.put(e.key(), Long.parseLong(e.value()));
+            }
+            assertEquals(ACCOUNTS * INITIAL, replayed.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    private static long countEvents(DefaultStateStore store) {
+        long n = 0;
+        try (var reader = store.journal("bank").reader()) {
+            while (reader.next() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private ChildJvm transfers(long count) {
+        return ChildJvm.cli(dir, "workload", "transfer", "bank", "--prefix", "acct", "--keys",
+                Integer.toString(ACCOUNTS), "--count", Long.toString(count));
+    }
+}
