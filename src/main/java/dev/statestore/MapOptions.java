@@ -34,6 +34,9 @@ public final class MapOptions {
     private final Double maxGrowth;
     private final Boolean journal;
     private final Durability sync;
+    private final JournalRoll journalRoll;
+    private final java.time.Duration journalRetention;
+    private final Long journalRetentionBytes;
 
     private MapOptions(Builder b) {
         this.entries = b.entries;
@@ -42,6 +45,9 @@ public final class MapOptions {
         this.maxGrowth = b.maxGrowth;
         this.journal = b.journal;
         this.sync = b.sync;
+        this.journalRoll = b.journalRoll;
+        this.journalRetention = b.journalRetention;
+        this.journalRetentionBytes = b.journalRetentionBytes;
     }
 
     public static Builder builder() {
@@ -86,6 +92,9 @@ public final class MapOptions {
         b.maxGrowth = maxGrowth != null ? maxGrowth : fallback.maxGrowth;
         b.journal = journal != null ? journal : fallback.journal;
         b.sync = sync != null ? sync : fallback.sync;
+        b.journalRoll = journalRoll != null ? journalRoll : fallback.journalRoll;
+        b.journalRetention = journalRetention != null ? journalRetention : fallback.journalRetention;
+        b.journalRetentionBytes = journalRetentionBytes != null ? journalRetentionBytes : fallback.journalRetentionBytes;
         return b.build();
     }
 
@@ -116,6 +125,20 @@ public final class MapOptions {
         return sync != null ? sync : Durability.ASYNC;
     }
 
+    public JournalRoll resolvedJournalRoll() {
+        return journalRoll != null ? journalRoll : JournalRoll.DAILY;
+    }
+
+    /** Journal cycles older than this may be deleted (once checkpointed and read by every named subscription); null: kept. */
+    public java.time.Duration resolvedJournalRetention() {
+        return journalRetention;
+    }
+
+    /** The journal is trimmed, oldest cycle first, to this many bytes (same conditions); 0: no limit. */
+    public long resolvedJournalRetentionBytes() {
+        return journalRetentionBytes != null ? journalRetentionBytes : 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MapOptions)) {
@@ -124,19 +147,23 @@ public final class MapOptions {
         MapOptions that = (MapOptions) o;
         return Objects.equals(entries, that.entries) && Objects.equals(averageKeySize, that.averageKeySize)
                 && Objects.equals(averageValueSize, that.averageValueSize) && Objects.equals(maxGrowth, that.maxGrowth)
-                && Objects.equals(journal, that.journal) && sync == that.sync;
+                && Objects.equals(journal, that.journal) && sync == that.sync && journalRoll == that.journalRoll
+                && Objects.equals(journalRetention, that.journalRetention)
+                && Objects.equals(journalRetentionBytes, that.journalRetentionBytes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync);
+        return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync, journalRoll,
+                journalRetention, journalRetentionBytes);
     }
 
     @Override
     public String toString() {
         return "MapOptions{entries=" + entries + ", averageKeySize=" + averageKeySize
                 + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + ", journal=" + journal
-                + ", sync=" + sync + "}";
+                + ", sync=" + sync + ", journalRoll=" + journalRoll + ", journalRetention=" + journalRetention
+                + ", journalRetentionBytes=" + journalRetentionBytes + "}";
     }
 
     /** Builds {@link MapOptions}; each option may be set once and is checked when set. */
@@ -147,6 +174,9 @@ public final class MapOptions {
         private Double maxGrowth;
         private Boolean journal;
         private Durability sync;
+        private JournalRoll journalRoll;
+        private java.time.Duration journalRetention;
+        private Long journalRetentionBytes;
 
         private Builder() {
         }
@@ -199,6 +229,33 @@ public final class MapOptions {
         public Builder sync(Durability sync) {
             requireUnset("sync", this.sync);
             this.sync = Objects.requireNonNull(sync, "sync");
+            return this;
+        }
+
+        /** How often the journal starts a new file (default daily); fixed when the store is created. */
+        public Builder journalRoll(JournalRoll roll) {
+            requireUnset("journalRoll", this.journalRoll);
+            this.journalRoll = Objects.requireNonNull(roll, "roll");
+            return this;
+        }
+
+        /**
+         * Journal cycles older than {@code age} are deleted by {@code checkpoint} (and the agent) once a
+         * checkpoint covers them and every named subscription has read them. Default: kept forever.
+         */
+        public Builder journalRetention(java.time.Duration age) {
+            requireUnset("journalRetention", this.journalRetention);
+            if (age.isNegative() || age.isZero()) {
+                throw new IllegalArgumentException("journalRetention must be positive, was " + age);
+            }
+            this.journalRetention = age;
+            return this;
+        }
+
+        /** As {@link #journalRetention}, by size: oldest cycles go first until the journal fits (1 MiB or more). */
+        public Builder journalRetentionBytes(long bytes) {
+            requireUnset("journalRetentionBytes", this.journalRetentionBytes);
+            this.journalRetentionBytes = checkRange("journalRetentionBytes", bytes, 1L << 20, Long.MAX_VALUE);
             return this;
         }
 

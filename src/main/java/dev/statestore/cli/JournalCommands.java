@@ -131,4 +131,36 @@ final class JournalCommands {
             }
         }
     }
+
+    @Command(name = "checkpoint", description = "Snapshot STORE at its journal's last sequence (writers pause for the"
+            + " copy), then delete journal cycles its retention allows.")
+    static final class CheckpointCmd extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                out().println(store.checkpoint(storeName).summary());
+                out().flush();
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "rebuild", description = "Recreate the map file of STORE from its latest checkpoint and the journal"
+            + " after it (no process may be attached); the old file is kept beside it.")
+    static final class Rebuild extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @Override
+        public Integer call() {
+            try (DefaultStateStore store = main.openStore()) {
+                out().println(store.rebuild(storeName).summary());
+                out().flush();
+                return Main.OK;
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.statestore.journal;
 
 import dev.statestore.ChangeType;
 import dev.statestore.Durability;
+import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
 import dev.statestore.lock.StripeContext;
@@ -62,7 +63,13 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Opens (creating if needed) the journal of a store. */
-    public static Journal open(String store, Path storeDir, Durability durability, FileModes modes) {
+    public static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes) {
+        return open(store, storeDir, durability, roll, modes, null);
+    }
+
+    /** As above with a clock for the roll cycles (tests move it). */
+    static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes,
+                        net.openhft.chronicle.core.time.TimeProvider clock) {
         Path dir = storeDir.resolve(DIR_NAME);
         try {
             modes.createDirectories(dir);
@@ -77,11 +84,14 @@ public final class Journal implements AutoCloseable {
             default: syncMode = SyncMode.NONE; break;
         }
         try {
-            SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
-                    .rollCycle(RollCycles.FAST_DAILY)
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
+                    .rollCycle(roll == JournalRoll.HOURLY ? RollCycles.FAST_HOURLY : RollCycles.FAST_DAILY)
                     .syncMode(syncMode)
-                    .timeoutMS(QUEUE_TIMEOUT_MILLIS)
-                    .build();
+                    .timeoutMS(QUEUE_TIMEOUT_MILLIS);
+            if (clock != null) {
+                builder.timeProvider(clock);
+            }
+            SingleChronicleQueue queue = builder.build();
             return new Journal(store, dir, queue, durability);
         } catch (RuntimeException e) {
             throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
@@ -333,6 +343,64 @@ public final class Journal implements AutoCloseable {
         pendingSync.set(appender);
         appends.add(changes.size());
         return index;
+    }
+
+    /**
+     * Deletes whole journal cycles that are no longer needed: older than {@code maxAge} (when set),
+     * or the oldest ones while the journal is larger than {@code maxBytes} (when positive), and only
+     * cycles entirely at or before {@code consumedThrough}: the sequence every named subscription
+     * has delivered and the latest checkpoint covers. The newest cycle is never deleted. Files are
+     * deleted only after Chronicle Queue has been told, so no file stays open.
+     *
+     * @return the deleted files
+     */
+    public java.util.List<Path> retain(java.time.Duration maxAge, long maxBytes, long consumedThrough) {
+        java.util.List<Path> deleted = new java.util.ArrayList<>();
+        if ((maxAge == null && maxBytes <= 0) || consumedThrough < 0 || lastSequence() < 0) {
+            return deleted;
+        }
+        net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
+        int consumedCycle = rollCycle.toCycle(consumedThrough);
+        int newest = queue.lastCycle(); // the newest cycle with a file: never deleted
+        java.util.NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), newest);
+        long totalBytes = 0;
+        java.util.Map<Long, Path> files = new java.util.TreeMap<>();
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        for (long cycle : cycles) {
+            Path file = dir.resolve(names.format(java.time.Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis()))
+                    + net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.SUFFIX);
+            if (java.nio.file.Files.exists(file)) {
+                files.put(cycle, file);
+                totalBytes += file.toFile().length();
+            }
+        }
+        long now = queue.time().currentTimeMillis();
+        for (java.util.Map.Entry<Long, Path> e : files.entrySet()) {
+            long cycle = e.getKey();
+            if (cycle >= newest || cycle >= consumedCycle) {
+                break; // never the newest cycle, never what someone still needs
+            }
+            long cycleEnd = (cycle + 1) * rollCycle.lengthInMillis();
+            boolean old = maxAge != null && cycleEnd <= now - maxAge.toMillis();
+            boolean tooBig = maxBytes > 0 && totalBytes > maxBytes;
+            if (!old && !tooBig) {
+                break;
+            }
+            long size = e.getValue().toFile().length();
+            try {
+                java.nio.file.Files.deleteIfExists(e.getValue());
+            } catch (IOException ex) {
+                throw new StateStoreException("Store '" + store + "': cannot delete journal file " + e.getValue() + " (" + ex
+                        + "): check the permissions of the data directory", ex);
+            }
+            totalBytes -= size;
+            deleted.add(e.getValue());
+        }
+        if (!deleted.isEmpty()) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
     }
 
     /** Events this process appended. */

@@ -751,6 +751,39 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
     }
 
+    Path storeDir() {
+        return storeDir;
+    }
+
+    /**
+     * Runs {@code action} holding every stripe (ascending, so it cannot deadlock with other
+     * multi-stripe holders): no change can happen in any process meanwhile, neither to the map nor
+     * to the journal, which is only appended under a stripe.
+     */
+    <R> R withAllStripes(Supplier<R> action) {
+        int held = 0;
+        try {
+            for (; held < stripes.stripes(); held++) {
+                stripes.lock(held);
+            }
+            return action.get();
+        } finally {
+            for (int i = held - 1; i >= 0; i--) {
+                stripes.unlock(i);
+            }
+        }
+    }
+
+    /** Every stored entry, encoded; the caller holds every stripe ({@link #withAllStripes}). */
+    void forEachEncodedWhileAllHeld(java.util.function.BiConsumer<byte[], byte[]> action) {
+        for (int segment = 0; segment < stripes.stripes(); segment++) {
+            try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+                c.forEachSegmentEntry(e -> action.accept(keys.bytesOf(e.key().getUsing(null)),
+                        values.bytesOf(e.value().getUsing(null))));
+            }
+        }
+    }
+
     /** Calls {@code action} with every stored entry, one segment at a time, each under its stripe. */
     void forEachStored(Consumer<Map.Entry<KS, VS>> action) {
         for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {

@@ -19,6 +19,13 @@ abstract class Conversion<T, S> {
 
     abstract T fromStored(S stored);
 
+    /** The encoded bytes of a stored value (what the journal holds). */
+    byte[] bytesOf(S stored) {
+        return stored instanceof byte[] ? (byte[]) stored : encodeStored(stored);
+    }
+
+    abstract byte[] encodeStored(S stored);
+
     /** The stored form of encoded bytes (from the journal). */
     abstract S storedFromBytes(byte[] bytes);
 
@@ -59,6 +66,11 @@ abstract class Conversion<T, S> {
         }
 
         @Override
+        byte[] encodeStored(T stored) {
+            return codec.encode(stored);
+        }
+
+        @Override
         Class<T> storedClass() {
             return codec.type();
         }
@@ -82,6 +94,11 @@ abstract class Conversion<T, S> {
         @Override
         byte[] storedFromBytes(byte[] bytes) {
             return bytes;
+        }
+
+        @Override
+        byte[] encodeStored(byte[] stored) {
+            return stored;
         }
 
         @Override

@@ -136,6 +136,69 @@ public final class DefaultStateStore implements StateStore {
                 others, verify);
     }
 
+    /**
+     * Takes a checkpoint of store {@code name}: a snapshot of the map consistent with the journal's
+     * last sequence, taken while every stripe is held (writers in every process pause for the
+     * copy). Then applies the store's journal retention: cycles older than its retention (or beyond
+     * its size limit) are deleted if the checkpoint covers them and every named subscription has
+     * read them.
+     */
+    public CheckpointReport checkpoint(String name) {
+        OpenedStore store = openedOrExisting(name);
+        dev.statestore.journal.Journal journal = store.journal;
+        if (journal == null) {
+            throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false):"
+                    + " a checkpoint is a starting point for replaying the journal, so it has none");
+        }
+        Path storeDir = StoreFiles.storeDir(dataDir, name);
+        long began = System.nanoTime();
+        long[] pauseNanos = {0};
+        dev.statestore.journal.Checkpoint checkpoint = store.map.withAllStripes(() -> {
+            long frozen = System.nanoTime();
+            try {
+                return dev.statestore.journal.Checkpoint.write(storeDir, journal.lastSequence(),
+                        store.map::forEachEncodedWhileAllHeld, modes);
+            } catch (IOException e) {
+                throw new StateStoreException("Store '" + name + "': cannot write a checkpoint in " + storeDir + " ("
+                        + e + "): check free space and permissions", e);
+            } finally {
+                pauseNanos[0] = System.nanoTime() - frozen;
+            }
+        });
+        long consumed = checkpoint.sequence();
+        try {
+            for (long position : dev.statestore.journal.NamedPosition.readAll(storeDir).values()) {
+                consumed = Math.min(consumed, position);
+            }
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot read its subscriptions (" + e + ")", e);
+        }
+        StoreMetadata meta = store.metadata;
+        List<Path> deleted = journal.retain(meta.retainSeconds() > 0 ? java.time.Duration.ofSeconds(meta.retainSeconds()) : null,
+                meta.retainBytes(), consumed);
+        return new CheckpointReport(name, checkpoint.sequence(), checkpoint.entries(), pauseNanos[0],
+                System.nanoTime() - began, deleted);
+    }
+
+    /**
+     * Recreates the map file of store {@code name} from its latest checkpoint and the journal after
+     * it, into a new file that then replaces the old one (kept beside it). No process may be
+     * attached: a process would go on using the old file.
+     */
+    public RebuildReport rebuild(String name) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: rebuild needs it"
+                    + " detached everywhere; use a new StateStore");
+        }
+        StoreMetadata meta = metadata(name);
+        if (meta == null) {
+            throw new StoreNotFoundException("No store '" + name + "' in " + dataDir + ": 'statestore ls' lists the stores");
+        }
+        return StoreOpener.rebuild(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
+                genericCodec(meta.valueCodec()), modes);
+    }
+
     /** The journal of store {@code name} (attached if needed), or null when it has none. */
     public dev.statestore.journal.Journal journal(String name) {
         return openedOrExisting(name).journal;

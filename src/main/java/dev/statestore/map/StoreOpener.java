@@ -3,6 +3,7 @@ package dev.statestore.map;
 import dev.statestore.Codec;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.Durability;
+import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStoreException;
 import dev.statestore.TypeMismatchException;
@@ -10,6 +11,7 @@ import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.JournalingEntryOperations;
+import dev.statestore.journal.Replay;
 import dev.statestore.lock.StripeTable;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
@@ -24,7 +26,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
@@ -75,7 +80,9 @@ final class StoreOpener {
                         valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
                         options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
                         options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
-                        Instant.now().toString(), ProcessIdentity.pid());
+                        options.resolvedJournalRoll().name(),
+                        options.resolvedJournalRetention() == null ? 0 : options.resolvedJournalRetention().toSeconds(),
+                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid());
                 modes.createFile(mapFile);
                 journal = openJournal(meta, storeDir, modes);
                 chronicle = build(meta, keys, values, mapFile, journal);
@@ -157,6 +164,50 @@ final class StoreOpener {
         return build(meta, keys, values, mapFile, journal);
     }
 
+    /** See {@link DefaultStateStore#rebuild}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static RebuildReport rebuild(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec, FileModes modes) {
+        String name = meta.name();
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
+            if (!nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, rebuild replaces the map file they have mapped");
+            }
+            if (!meta.journal()) {
+                throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false):"
+                        + " there is nothing to rebuild it from");
+            }
+            Replay.Result replayed;
+            try (Journal journal = openJournal(meta, storeDir, modes)) {
+                replayed = Replay.replay(journal, storeDir, Long.MAX_VALUE);
+            }
+            Conversion keys = Conversion.of(keyCodec);
+            Conversion values = Conversion.of(valueCodec);
+            Path fresh = storeDir.resolve(StoreFiles.MAP_FILE + ".rebuild");
+            Files.deleteIfExists(fresh);
+            modes.createFile(fresh);
+            ChronicleMap rebuilt = build(meta, keys, values, fresh, null);
+            try {
+                for (Map.Entry<ByteBuffer, byte[]> e : replayed.state().entrySet()) {
+                    byte[] key = new byte[e.getKey().remaining()];
+                    e.getKey().duplicate().get(key);
+                    rebuilt.put(keys.storedFromBytes(key), values.storedFromBytes(e.getValue()));
+                }
+            } finally {
+                rebuilt.close();
+            }
+            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-" + System.currentTimeMillis());
+            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("store '{}': map rebuilt from checkpoint {} and {} journal events; previous file kept as {}", name,
+                    replayed.checkpointSequence(), replayed.events(), previous);
+            return new RebuildReport(name, replayed.checkpointSequence(), replayed.events(), replayed.state().size(), previous);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': rebuild failed (" + e + "): the map file was not replaced", e);
+        }
+    }
+
     private static boolean nobodyAttached(Path mapFile) throws IOException {
         try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
@@ -171,7 +222,8 @@ final class StoreOpener {
     }
 
     private static Journal openJournal(StoreMetadata meta, Path storeDir, FileModes modes) {
-        return meta.journal() ? Journal.open(meta.name(), storeDir, Durability.valueOf(meta.sync()), modes) : null;
+        return meta.journal() ? Journal.open(meta.name(), storeDir, Durability.valueOf(meta.sync()),
+                JournalRoll.valueOf(meta.journalRoll()), modes) : null;
     }
 
     private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,

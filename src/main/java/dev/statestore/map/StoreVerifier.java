@@ -30,8 +30,9 @@ final class StoreVerifier {
                     + " there is nothing to verify it against");
         }
         long through = journal.lastSequence();
-        Map<ByteBuffer, byte[]> expected = Replay.replay(journal, through);
-        long events = countEvents(journal, through);
+        Replay.Result replayed = Replay.replay(journal, store.storeDir(), through);
+        Map<ByteBuffer, byte[]> expected = replayed.state();
+        long events = replayed.events();
         Map<ByteBuffer, byte[]> actual = encoded(store);
         long missing = 0;
         long different = 0;
@@ -56,31 +57,13 @@ final class StoreVerifier {
         return new VerifyReport(store.name(), events, actual.size(), missing, unexpected, different, examples);
     }
 
-    private static long countEvents(Journal journal, long through) {
-        long n = 0;
-        try (var reader = journal.reader()) {
-            for (var e = reader.next(); e != null && e.sequence() <= through; e = reader.next()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Map<ByteBuffer, byte[]> encoded(ChronicleStoreMap<?, ?, ?, ?> store) {
         Map<ByteBuffer, byte[]> out = new HashMap<>();
         Conversion keys = store.keyConversion();
         Conversion values = store.valueConversion();
-        store.forEachStored(e -> out.put(ByteBuffer.wrap(storedBytes(keys, e.getKey())), storedBytes(values, e.getValue())));
+        store.forEachStored(e -> out.put(ByteBuffer.wrap(keys.bytesOf(e.getKey())), values.bytesOf(e.getValue())));
         return out;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static byte[] storedBytes(Conversion conversion, Object stored) {
-        if (stored instanceof byte[]) {
-            return (byte[]) stored;
-        }
-        return conversion.codec.encode(stored);
     }
 
     private static void example(List<String> examples, String text) {

@@ -26,11 +26,15 @@ import java.time.Instant;
  * @param format file format version of the store directory; see {@link #FORMAT}
  * @param journal whether the store keeps a change journal
  * @param sync the journal's durability mode, a {@link dev.statestore.Durability} name
+ * @param journalRoll the journal's roll cycle, a {@link dev.statestore.JournalRoll} name
+ * @param retainSeconds journal cycles older than this may be deleted once checkpointed and read; 0: kept
+ * @param retainBytes the journal is trimmed to this size under the same conditions; 0: no limit
  * @param created creation time, ISO-8601
  */
 public record StoreMetadata(int format, String name, String keyCodec, String keyType, String valueCodec,
                             String valueType, long entries, int averageKeySize, int averageValueSize,
-                            double maxGrowth, boolean journal, String sync, String created,
+                            double maxGrowth, boolean journal, String sync, String journalRoll,
+                            long retainSeconds, long retainBytes, String created,
                             long createdByPid) {
 
     /** The format version this build writes and reads. Bump it on any incompatible change of a store's files. */
