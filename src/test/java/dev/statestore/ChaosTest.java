@@ -1,18 +1,25 @@
 package dev.statestore;
 
+import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
 import dev.statestore.map.VerifyReport;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,17 +27,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * kill -9 at random instants: three writer JVMs on overlapping keys, one killed and replaced at a
  * time. Afterwards every acknowledged write is in the journal, the map is exactly the journal's
- * replay (so each key holds its last journaled write), and no operation of a writer stalled 5 s.
- * The long run: {@code ops/chaos} (see RELIABILITY.md).
+ * replay (so each key holds its last journaled write), and no put of any writer took 5 s or more.
+ * {@code -Dchaos.kills=N} sets the number of kills (default 20); the long run is {@code ops/chaos}.
  */
 class ChaosTest {
     static final Duration LINE = Duration.ofSeconds(60);
     static final long STALL_LIMIT_MICROS = 5_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ChaosTest.class);
+    private static final String STORE = "chaos";
+    private static final long GENERATION_STRIDE = 1_000_000_000L;
 
     @TempDir
     Path dir;
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChaosTest.class);
 
     @Test
     void randomKillsLoseNoAcknowledgedWriteAndStallNoSurvivor() {
@@ -52,85 +60,113 @@ class ChaosTest {
                        VerifyReport verify) {
     }
 
-    static ChaosResult run(Path dir, int kills, Random random) {
-        String store = "chaos";
-        try (StateStore s = StateStore.open(dir)) {
-            s.map(store, String.class, String.class, MapOptions.builder().entries(10_000).build());
+    /**
+     * The acknowledgements of one writer JVM, kept as counts: its writes are numbered from
+     * {@code start} and acknowledged in order, so "acknowledged" is the range start..last.
+     */
+    static final class Writer {
+        final ChildJvm child;
+        final long start;
+        volatile long acks;
+        volatile long lastAcked = -1;
+        volatile long maxMicros;
+
+        Writer(ChildJvm child, long start) {
+            this.child = child;
+            this.start = start;
+            child.consumeLines(this::line);
         }
-        Set<String> acked = new HashSet<>();
-        long[] maxMicros = {0};
-        List<ChildJvm> writers = new ArrayList<>();
+
+        private void line(String line) {
+            if (line.startsWith("ack ")) { // ack KEY vN@PID MICROS
+                String[] p = line.split(" ");
+                lastAcked = Long.parseLong(p[2].substring(1, p[2].indexOf('@')));
+                maxMicros = Math.max(maxMicros, Long.parseLong(p[3]));
+                acks++;
+            }
+        }
+
+        void awaitAcks(long n) {
+            long deadline = System.nanoTime() + LINE.toNanos();
+            while (acks < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("writer " + child.pid() + " stalled at " + acks + " acks: " + child.stderr());
+                }
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+        }
+    }
+
+    static ChaosResult run(Path dir, int kills, Random random) {
+        try (StateStore s = StateStore.open(dir)) {
+            s.map(STORE, String.class, String.class, MapOptions.builder().entries(10_000).build());
+        }
+        Map<Long, Writer> byPid = new HashMap<>();
+        List<Writer> writers = new ArrayList<>();
+        int generation = 0;
         try {
-            for (int i = 0; i < 3; i++) {
-                writers.add(startWriter(dir, store, i));
+            for (; generation < 3; generation++) {
+                writers.add(startWriter(dir, generation, byPid));
             }
             for (int kill = 0; kill < kills; kill++) {
                 int victim = random.nextInt(writers.size());
-                ChildJvm w = writers.get(victim);
-                int quota = 50 + random.nextInt(400); // acknowledged writes to let through before the kill
-                for (int n = 0; n < quota; n++) {
-                    String line = w.readLine(LINE);
-                    if (line == null) {
-                        throw new AssertionError("writer " + w.pid() + " ended early: " + w.stderr());
-                    }
-                    record(line, acked, maxMicros);
-                }
-                w.kill();
-                w.remainingLines(LINE).forEach(line -> record(line, acked, maxMicros));
-                w.close();
-                writers.set(victim, startWriter(dir, store, kill + 3));
-                for (ChildJvm other : writers) { // keep the others' pipes drained
-                    if (other != writers.get(victim)) {
-                        drain(other, acked, maxMicros);
-                    }
-                }
+                Writer w = writers.get(victim);
+                w.awaitAcks(w.acks + 50 + random.nextInt(400));
+                w.child.kill();
+                w.child.awaitEnd(LINE);
+                writers.set(victim, startWriter(dir, generation++, byPid));
             }
-            for (ChildJvm w : writers) {
-                w.kill();
-                w.remainingLines(LINE).forEach(line -> record(line, acked, maxMicros));
+            for (Writer w : writers) {
+                w.child.kill();
+                w.child.awaitEnd(LINE);
             }
         } finally {
-            writers.forEach(ChildJvm::close);
+            writers.forEach(w -> w.child.close());
         }
+        Map<Long, BitSet> journaled = new HashMap<>();
         try (DefaultStateStore s = (DefaultStateStore) StateStore.open(dir)) {
-            Set<String> journaled = new HashSet<>();
-            StoreMap<String, String> map = s.map(store, String.class, String.class);
-            try (var reader = s.journal(store).reader()) {
-                for (var e = reader.next(); e != null; e = reader.next()) {
-                    var event = e.decode(map.keyCodec(), map.valueCodec());
-                    if (event.value() != null) {
-                        journaled.add(event.key() + " " + event.value());
+            try (var reader = s.journal(STORE).reader()) {
+                for (RawEvent e = reader.next(); e != null; e = reader.next()) {
+                    if (e.value() == null) {
+                        continue;
+                    }
+                    String value = new String(e.value(), StandardCharsets.UTF_8); // vN@PID
+                    long pid = Long.parseLong(value.substring(value.indexOf('@') + 1));
+                    Writer w = byPid.get(pid);
+                    if (w != null) {
+                        long n = Long.parseLong(value.substring(1, value.indexOf('@')));
+                        journaled.computeIfAbsent(pid, p -> new BitSet()).set((int) (n - w.start));
                     }
                 }
             }
-            List<String> lost = new ArrayList<>();
-            for (String write : acked) {
-                if (!journaled.contains(write)) {
-                    lost.add(write);
+            long acknowledged = 0;
+            long lost = 0;
+            long maxMicros = 0;
+            List<String> examples = new ArrayList<>();
+            for (Map.Entry<Long, Writer> e : byPid.entrySet()) {
+                Writer w = e.getValue();
+                acknowledged += w.acks;
+                maxMicros = Math.max(maxMicros, w.maxMicros);
+                BitSet seen = journaled.getOrDefault(e.getKey(), new BitSet());
+                for (long n = w.start; n <= w.lastAcked; n++) {
+                    if (!seen.get((int) (n - w.start))) {
+                        lost++;
+                        if (examples.size() < 5) {
+                            examples.add("v" + n + "@" + e.getKey());
+                        }
+                    }
                 }
             }
-            return new ChaosResult(kills, acked.size(), lost.size(), lost.subList(0, Math.min(5, lost.size())),
-                    maxMicros[0], s.verify(store));
+            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.verify(STORE));
         }
     }
 
-    private static ChildJvm startWriter(Path dir, String store, int generation) {
-        ChildJvm w = ChildJvm.cli(dir, "workload", "write", store, "--count", "1000000000", "--keys", "500",
-                "--prefix", "k", "--start", Long.toString(generation * 1_000_000_000L));
+    private static Writer startWriter(Path dir, int generation, Map<Long, Writer> byPid) {
+        long start = generation * GENERATION_STRIDE;
+        ChildJvm child = ChildJvm.cli(dir, "workload", "write", STORE, "--count", Long.toString(GENERATION_STRIDE),
+                "--keys", "500", "--prefix", "k", "--start", Long.toString(start));
+        Writer w = new Writer(child, start);
+        byPid.put(child.pid(), w);
         return w;
-    }
-
-    private static void drain(ChildJvm w, Set<String> acked, long[] maxMicros) {
-        for (String line; (line = w.pollLine()) != null; ) {
-            record(line, acked, maxMicros);
-        }
-    }
-
-    private static void record(String line, Set<String> acked, long[] maxMicros) {
-        if (line.startsWith("ack ")) {
-            String[] p = line.split(" "); // ack KEY VALUE MICROS
-            acked.add(p[1] + " " + p[2]);
-            maxMicros[0] = Math.max(maxMicros[0], Long.parseLong(p[3]));
-        }
     }
 }

@@ -27,6 +27,8 @@ public final class ChildJvm implements AutoCloseable {
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private volatile java.util.function.Consumer<String> sink;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     private final PrintWriter stdin;
     private final Path stderrFile;
 
@@ -92,12 +94,45 @@ public final class ChildJvm implements AutoCloseable {
     private void pump() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
-                lines.add(line);
+                java.util.function.Consumer<String> s = sink;
+                if (s != null) {
+                    s.accept(line);
+                } else {
+                    lines.add(line);
+                }
             }
         } catch (IOException e) {
             // the process was killed: its stdout closed
         } finally {
             lines.add(END);
+            ended.countDown();
+        }
+    }
+
+    /**
+     * From now on hands each stdout line to {@code consumer} on the pump thread instead of queueing
+     * it (for children that print more than a test can hold); lines already queued go first.
+     */
+    public void consumeLines(java.util.function.Consumer<String> consumer) {
+        for (String line; (line = lines.poll()) != null; ) {
+            if (END.equals(line)) {
+                lines.add(END);
+                break;
+            }
+            consumer.accept(line);
+        }
+        sink = consumer;
+    }
+
+    /** Waits until stdout has ended (the process exited or was killed). */
+    public void awaitEnd(Duration timeout) {
+        try {
+            if (!ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new AssertionError("child " + pid() + " stdout did not end within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
