@@ -5,16 +5,20 @@
 #   ops/bench/jmh.sh StoreBench.get -t 2   # any JMH options: a regexp, -p journal=off,async, -prof jfr ...
 #   ops/bench/jmh.sh -l                    # list them
 #
-# Builds with the Maven profile `bench` when the sources are newer than the last build (or when
-# BENCH_BUILD=always). The default settings (1 fork, 2 x 2 s warm-up, 3 x 2 s measured) suit a
+# Builds with the Maven profile `bench` when the sources are newer than the last build (always with
+# BENCH_BUILD=always, never with BENCH_BUILD=never: compare.sh builds once, so one run measures one build). The default settings (1 fork, 2 x 2 s warm-up, 3 x 2 s measured) suit a
 # noisy 2-core machine; pass -f/-wi/-i/-w/-r to change them. Forked JVMs inherit this JVM's flags.
-# JVM options for the host and forks: BENCH_JAVA_OPTS (e.g. -Xmx4g).
+# JVM options for the host and forks: BENCH_JAVA_OPTS (e.g. -Xmx4g). BENCH_TARGET: a copy of target/
+# to run from instead (compare.sh runs from a snapshot of its build, so edits meanwhile change nothing).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-stamp="$root/target/jmh-classes/META-INF/BenchmarkList"
+target="${BENCH_TARGET:-$root/target}"
+stamp="$target/jmh-classes/META-INF/BenchmarkList"
 
-if [[ "${BENCH_BUILD:-auto}" == "always" || ! -f "$stamp" || ! -f "$root/target/statestore.jar" ]] \
+if [[ "${BENCH_BUILD:-auto}" == "never" ]]; then
+    :
+elif [[ "${BENCH_BUILD:-auto}" == "always" || ! -f "$stamp" || ! -f "$target/statestore.jar" ]] \
         || [[ -n "$(find "$root/src/main" "$root/src/jmh" "$root/src/build" "$root/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
     echo "jmh: building with -Pbench..." >&2
     (cd "$root" && mvn -q -B -Pbench -DskipTests package) >&2
@@ -26,13 +30,13 @@ if [[ -n "${JAVA_HOME:-}" ]]; then
 fi
 
 # The one list of Chronicle's flags, as the build wrote it from the pom (chronicle.jvm.flags).
-flags="$(sed -n 's/^flags=//p' "$root/target/classes/dev/statestore/jvm-flags.properties")"
+flags="$(sed -n 's/^flags=//p' "$target/classes/dev/statestore/jvm-flags.properties")"
 if [[ -z "$flags" ]]; then
-    echo "jmh: no flags in target/classes/dev/statestore/jvm-flags.properties: rebuild" >&2
+    echo "jmh: no flags in $target/classes/dev/statestore/jvm-flags.properties: rebuild" >&2
     exit 2
 fi
 
-cp="$root/target/jmh-classes:$root/target/statestore.jar:$root/target/lib/*:$root/target/jmh-lib/*"
+cp="$target/jmh-classes:$target/statestore.jar:$target/lib/*:$target/jmh-lib/*"
 # shellcheck disable=SC2086 # the flag lists are space-separated lists of options
 exec "$java_bin" $flags -Dchronicle.analytics.disable=true -XX:+UseParallelGC -Xmx3g \
     -Dlogback.configurationFile=dev/statestore/cli/logback-cli.xml ${BENCH_JAVA_OPTS:-} \

@@ -37,6 +37,10 @@ public final class MapOptions {
     private final JournalRoll journalRoll;
     private final java.time.Duration journalRetention;
     private final Long journalRetentionBytes;
+    private final java.time.Duration ttl;
+    private final Boolean perEntryTtl;
+    private final Boolean expireAfterAccess;
+    private final Long maxEntries;
 
     private MapOptions(Builder b) {
         this.entries = b.entries;
@@ -48,6 +52,10 @@ public final class MapOptions {
         this.journalRoll = b.journalRoll;
         this.journalRetention = b.journalRetention;
         this.journalRetentionBytes = b.journalRetentionBytes;
+        this.ttl = b.ttl;
+        this.perEntryTtl = b.perEntryTtl;
+        this.expireAfterAccess = b.expireAfterAccess;
+        this.maxEntries = b.maxEntries;
     }
 
     public static Builder builder() {
@@ -95,12 +103,19 @@ public final class MapOptions {
         b.journalRoll = journalRoll != null ? journalRoll : fallback.journalRoll;
         b.journalRetention = journalRetention != null ? journalRetention : fallback.journalRetention;
         b.journalRetentionBytes = journalRetentionBytes != null ? journalRetentionBytes : fallback.journalRetentionBytes;
+        b.ttl = ttl != null ? ttl : fallback.ttl;
+        b.perEntryTtl = perEntryTtl != null ? perEntryTtl : fallback.perEntryTtl;
+        b.expireAfterAccess = expireAfterAccess != null ? expireAfterAccess : fallback.expireAfterAccess;
+        b.maxEntries = maxEntries != null ? maxEntries : fallback.maxEntries;
         return b.build();
     }
 
-    /** Number of entries, resolved against the built-in default. */
+    /** Number of entries, resolved against {@link #resolvedMaxEntries} when set, else the built-in default. */
     public long resolvedEntries() {
-        return entries != null ? entries : DEFAULT_ENTRIES;
+        if (entries != null) {
+            return entries;
+        }
+        return maxEntries != null ? maxEntries : DEFAULT_ENTRIES;
     }
 
     public int resolvedAverageKeySize() {
@@ -139,6 +154,26 @@ public final class MapOptions {
         return journalRetentionBytes != null ? journalRetentionBytes : 0;
     }
 
+    /** The default time to live of entries (expire after write, or after access); null: none. */
+    public java.time.Duration resolvedTtl() {
+        return ttl;
+    }
+
+    /** Whether entries may expire: a default {@link Builder#ttl} is set or {@link Builder#perEntryTtl} is on. */
+    public boolean resolvedExpiring() {
+        return ttl != null || Boolean.TRUE.equals(perEntryTtl);
+    }
+
+    /** Whether a read restarts an entry's time to live (only with a default {@link Builder#ttl}). */
+    public boolean resolvedExpireAfterAccess() {
+        return Boolean.TRUE.equals(expireAfterAccess);
+    }
+
+    /** The bound on the number of entries (least recently used are evicted past it); 0: unbounded. */
+    public long resolvedMaxEntries() {
+        return maxEntries != null ? maxEntries : 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MapOptions)) {
@@ -149,13 +184,15 @@ public final class MapOptions {
                 && Objects.equals(averageValueSize, that.averageValueSize) && Objects.equals(maxGrowth, that.maxGrowth)
                 && Objects.equals(journal, that.journal) && sync == that.sync && journalRoll == that.journalRoll
                 && Objects.equals(journalRetention, that.journalRetention)
-                && Objects.equals(journalRetentionBytes, that.journalRetentionBytes);
+                && Objects.equals(journalRetentionBytes, that.journalRetentionBytes) && Objects.equals(ttl, that.ttl)
+                && Objects.equals(perEntryTtl, that.perEntryTtl)
+                && Objects.equals(expireAfterAccess, that.expireAfterAccess) && Objects.equals(maxEntries, that.maxEntries);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync, journalRoll,
-                journalRetention, journalRetentionBytes);
+                journalRetention, journalRetentionBytes, ttl, perEntryTtl, expireAfterAccess, maxEntries);
     }
 
     @Override
@@ -163,7 +200,8 @@ public final class MapOptions {
         return "MapOptions{entries=" + entries + ", averageKeySize=" + averageKeySize
                 + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + ", journal=" + journal
                 + ", sync=" + sync + ", journalRoll=" + journalRoll + ", journalRetention=" + journalRetention
-                + ", journalRetentionBytes=" + journalRetentionBytes + "}";
+                + ", journalRetentionBytes=" + journalRetentionBytes + ", ttl=" + ttl + ", perEntryTtl=" + perEntryTtl
+                + ", expireAfterAccess=" + expireAfterAccess + ", maxEntries=" + maxEntries + "}";
     }
 
     /** Builds {@link MapOptions}; each option may be set once and is checked when set. */
@@ -177,6 +215,10 @@ public final class MapOptions {
         private JournalRoll journalRoll;
         private java.time.Duration journalRetention;
         private Long journalRetentionBytes;
+        private java.time.Duration ttl;
+        private Boolean perEntryTtl;
+        private Boolean expireAfterAccess;
+        private Long maxEntries;
 
         private Builder() {
         }
@@ -256,6 +298,53 @@ public final class MapOptions {
         public Builder journalRetentionBytes(long bytes) {
             requireUnset("journalRetentionBytes", this.journalRetentionBytes);
             this.journalRetentionBytes = checkRange("journalRetentionBytes", bytes, 1L << 20, Long.MAX_VALUE);
+            return this;
+        }
+
+        /**
+         * The default time to live of entries (1 ms or more): an entry written without its own TTL
+         * expires this long after it was written (or last read, with {@link #expireAfterAccess}).
+         * Turns on expiry for the store: entries carry an absolute deadline, which holds across
+         * restarts; expired entries are never returned and are removed by a sweeper, journaled as
+         * {@link ChangeType#EXPIRE}. Fixed when the store is created.
+         */
+        public Builder ttl(java.time.Duration ttl) {
+            requireUnset("ttl", this.ttl);
+            if (ttl.isNegative() || ttl.toMillis() < 1) {
+                throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * Whether entries may carry their own time to live ({@link StoreMap#put(Object, Object,
+         * java.time.Duration)}) in a store without a default {@link #ttl}. Fixed when the store is created.
+         */
+        public Builder perEntryTtl(boolean perEntryTtl) {
+            requireUnset("perEntryTtl", this.perEntryTtl);
+            this.perEntryTtl = perEntryTtl;
+            return this;
+        }
+
+        /**
+         * Whether a read (get, containsKey, compute...) restarts an entry's default time to live
+         * (default false: expire after write). Needs {@link #ttl}. Fixed when the store is created.
+         */
+        public Builder expireAfterAccess(boolean expireAfterAccess) {
+            requireUnset("expireAfterAccess", this.expireAfterAccess);
+            this.expireAfterAccess = expireAfterAccess;
+            return this;
+        }
+
+        /**
+         * Bounds the store to this many entries (1 to 2^40): past it, the least recently used
+         * entries are evicted, journaled as {@link ChangeType#EVICT}. Fixed when the store is
+         * created; {@link #entries} defaults to this bound.
+         */
+        public Builder maxEntries(long maxEntries) {
+            requireUnset("maxEntries", this.maxEntries);
+            this.maxEntries = checkRange("maxEntries", maxEntries, 1, 1L << 40);
             return this;
         }
 

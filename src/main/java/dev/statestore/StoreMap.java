@@ -28,8 +28,23 @@ public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
     /** The codec of the values. */
     Codec<V> valueCodec();
 
-    /** Entries the store holds, as a long. */
+    /**
+     * Entries the store holds, as a long. In a store with expiry, entries whose time to live has
+     * run out are not counted, even before the sweeper removes them ({@code size()} likewise); this
+     * then costs a pass over the entries.
+     */
     long longSize();
+
+    /**
+     * Puts {@code key -> value} to expire {@code ttl} from now (an absolute deadline: it holds across
+     * restarts). Once expired, the entry is returned by no read, and the store's sweeper removes it,
+     * journaled as {@link ChangeType#EXPIRE}.
+     *
+     * @return the previous live value, or null
+     * @throws UnsupportedOperationException when the store was created without expiry: create it with
+     *         {@link MapOptions.Builder#ttl} or {@link MapOptions.Builder#perEntryTtl}
+     */
+    V put(K key, V value, java.time.Duration ttl);
 
     /**
      * Delivers the store's changes, from every process, to {@code listener} on a thread of its own,

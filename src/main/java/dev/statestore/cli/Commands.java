@@ -81,14 +81,60 @@ final class Commands {
         String key;
         @Parameters(index = "2", paramLabel = "VALUE")
         String value;
+        @picocli.CommandLine.Option(names = "--ttl", paramLabel = "D",
+                description = "time to live: 500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S); a new store is created with"
+                        + " per-entry TTL")
+        String ttl;
 
         @Override
         public Integer call() {
+            java.time.Duration duration = ttl == null ? null : parseDuration(ttl);
             try (DefaultStateStore store = main.openStore()) {
+                if (duration != null && store.metadata(storeName) == null) {
+                    store.map(storeName, String.class, String.class, MapOptions.builder().perEntryTtl(true).build());
+                }
                 StoreMap<Object, Object> map = existingOrNew(store, storeName);
-                map.put(Rendering.parse(map.keyCodec(), key, "key"), Rendering.parse(map.valueCodec(), value, "value"));
+                Object k = Rendering.parse(map.keyCodec(), key, "key");
+                Object v = Rendering.parse(map.valueCodec(), value, "value");
+                if (duration == null) {
+                    map.put(k, v);
+                } else {
+                    try {
+                        map.put(k, v, duration);
+                    } catch (UnsupportedOperationException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
                 return Main.OK;
             }
+        }
+
+        static java.time.Duration parseDuration(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.trim());
+            try {
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    java.time.Duration d = switch (m.group(2)) {
+                        case "ms" -> java.time.Duration.ofMillis(n);
+                        case "s" -> java.time.Duration.ofSeconds(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        default -> java.time.Duration.ofDays(n);
+                    };
+                    if (!d.isZero()) {
+                        return d;
+                    }
+                } else {
+                    java.time.Duration d = java.time.Duration.parse(text.trim());
+                    if (!d.isNegative() && !d.isZero()) {
+                        return d;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // reported below
+            }
+            throw new UsageException("--ttl must be a positive duration such as 500ms, 30s, 5m, 2h, 1d or PT30S, was '"
+                    + text + "'");
         }
     }
 

@@ -52,6 +52,7 @@ final class JournalCommands {
                     throw new UsageException("store '" + storeName + "' has no journal (created with journal=false)");
                 }
                 PrintWriter out = out();
+                dev.statestore.Codec<Object> eventValues = store.eventValueCodec(storeName);
                 try (JournalReader tailer = journal.reader()) {
                     if (from.equals("end")) {
                         tailer.toEnd();
@@ -71,7 +72,7 @@ final class JournalCommands {
                         if (raw.sequence() <= after) {
                             continue;
                         }
-                        out.println(render(raw.decode(map.keyCodec(), map.valueCodec()), map));
+                        out.println(render(raw.decode(map.keyCodec(), eventValues), map));
                         if (follow) {
                             out.flush();
                         }
@@ -158,6 +159,29 @@ final class JournalCommands {
         public Integer call() {
             try (DefaultStateStore store = main.openStore()) {
                 out().println(store.rebuild(storeName).summary());
+                out().flush();
+                return Main.OK;
+            }
+        }
+    }
+
+    @Command(name = "compact", description = "Rewrite the map file of STORE sized for --entries N (default: its live"
+            + " entries plus a quarter) and record the sizing in store.json; no process may be attached.")
+    static final class Compact extends Commands.Base {
+        @Parameters(index = "0", paramLabel = "STORE")
+        String storeName;
+
+        @picocli.CommandLine.Option(names = "--entries", paramLabel = "N",
+                description = "entries the rewritten store is sized for (it may still grow maxGrowth times)")
+        long entries;
+
+        @Override
+        public Integer call() {
+            if (entries < 0) {
+                throw new UsageException("--entries must be positive, was " + entries);
+            }
+            try (DefaultStateStore store = main.openStore()) {
+                out().println(store.compact(storeName, entries).summary());
                 out().flush();
                 return Main.OK;
             }

@@ -25,7 +25,8 @@ import java.nio.file.Path;
         description = "Restart-surviving, shared-memory state store: inspect and change stores.",
         subcommands = {Commands.Ls.class, Commands.Put.class, Commands.Get.class, Commands.Rm.class,
                 Commands.Dump.class, Commands.Load.class, JournalCommands.Tail.class,
-                JournalCommands.Verify.class, JournalCommands.Recover.class, WorkloadCommand.class, CommandLine.HelpCommand.class})
+                JournalCommands.Verify.class, JournalCommands.Recover.class, JournalCommands.CheckpointCmd.class,
+                JournalCommands.Rebuild.class, JournalCommands.Compact.class, WorkloadCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int OK = 0;
     public static final int NOT_FOUND = 1;

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
         description = "Scripted client for crash and sharing tests: write, read or open a text store.")
 final class WorkloadCommand extends Commands.Base {
     @Parameters(index = "0", paramLabel = "MODE",
-            description = "write | read | open | subscribe | hold | readloop | transfer")
+            description = "write | read | open | subscribe | hold | readloop | transfer | load | ttlput | check")
     String mode;
 
     @Parameters(index = "1", paramLabel = "STORE")
@@ -65,6 +65,23 @@ final class WorkloadCommand extends Commands.Base {
     @Option(names = "--entries", description = "entries a new store is sized for (default: config)")
     Long entries;
 
+    @Option(names = "--max-entries", description = "a new store is bounded to this many entries")
+    Long maxEntries;
+
+    @Option(names = "--per-entry-ttl", description = "a new store takes per-entry TTLs")
+    boolean perEntryTtl;
+
+    @Option(names = "--ttl-millis", description = "ttlput: the entry's time to live (default: ${DEFAULT-VALUE})",
+            defaultValue = "1000")
+    long ttlMillis;
+
+    @Option(names = "--file", description = "load: the loader appends a line with this process's PID to FILE")
+    Path file;
+
+    @Option(names = "--load-millis", description = "load: how long the loader takes (default: ${DEFAULT-VALUE})",
+            defaultValue = "500")
+    long loadMillis;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = out();
@@ -78,7 +95,17 @@ final class WorkloadCommand extends Commands.Base {
             }
         }
         try (DefaultStateStore store = main.openStore()) {
-            MapOptions options = entries == null ? MapOptions.defaults() : MapOptions.builder().entries(entries).build();
+            MapOptions.Builder builder = MapOptions.builder();
+            if (entries != null) {
+                builder.entries(entries);
+            }
+            if (maxEntries != null) {
+                builder.maxEntries(maxEntries);
+            }
+            if (perEntryTtl) {
+                builder.perEntryTtl(true);
+            }
+            MapOptions options = builder.build();
             StoreMap<String, String> map = store.map(storeName, String.class, String.class, options);
             switch (mode) {
                 case "open":
@@ -129,9 +156,43 @@ final class WorkloadCommand extends Commands.Base {
                     }
                 case "transfer":
                     return transfer(map, out);
+                case "load": // computeIfAbsent(--prefix) with a loader that appends "loaded PID" to --file
+                    String loaded = map.computeIfAbsent(prefix, k -> {
+                        appendLine(file, "loaded " + ProcessIdentity.pid());
+                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(loadMillis));
+                        return "value@" + ProcessIdentity.pid();
+                    });
+                    out.println("result " + loaded);
+                    out.flush();
+                    return Main.OK;
+                case "ttlput": // put(--prefix, value, --ttl-millis); prints "put DEADLINE_MILLIS"
+                    long before = System.currentTimeMillis();
+                    map.put(prefix, "v@" + ProcessIdentity.pid(), java.time.Duration.ofMillis(ttlMillis));
+                    out.println("put " + (before + ttlMillis));
+                    out.flush();
+                    return Main.OK;
+                case "check": // gets --prefix(--start .. --start+--count-1); prints "present N absent M"
+                    long present = 0;
+                    for (long i = start; i < start + count; i++) {
+                        if (map.get(prefix + i) != null) {
+                            present++;
+                        }
+                    }
+                    out.println("present " + present + " absent " + (count - present));
+                    out.flush();
+                    return Main.OK;
                 default:
                     throw new UsageException("workload MODE must be write, read, open or subscribe, was '" + mode + "'");
             }
+        }
+    }
+
+    private static void appendLine(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -155,13 +216,16 @@ final class WorkloadCommand extends Commands.Base {
             default: throw new UsageException("--wait must be busy, yield or park, was '" + waitStrategy + "'");
         }
         CountDownLatch remaining = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
+        CountDownLatch readyPrinted = new CountDownLatch(1); // "ready" comes before the first event line
         try (Subscription s = map.subscribe(position, e -> {
+            readyPrinted.await();
             out.println(String.format(Locale.ROOT, "event %d %s %s %s", e.sequence(), e.type(), e.key(), e.value()));
             out.flush();
             remaining.countDown();
         }, SubscribeOptions.builder().waitStrategy(strategy).build())) {
             out.println("ready");
             out.flush();
+            readyPrinted.countDown();
             remaining.await();
         }
         return Main.OK;

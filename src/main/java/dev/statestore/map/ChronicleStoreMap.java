@@ -69,13 +69,29 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final StripeTable stripes;
     private final StoreMeters meters;
+    /** The stamped-value operations; null for a store without expiry or bound (nothing extra on its paths). */
+    private final StampedEntries<KS> stamped;
+    private final Conversion.Stamped<V> stampedValues;
+    private final boolean bounded;
+    private final FillWarning fillWarning;
 
+    @SuppressWarnings("unchecked")
     ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
-                      StripeTable stripes) {
+                      StripeTable stripes, long boundEntries, long accessTtlMillis) {
         this.name = name;
-        this.stripes = stripes;
         this.meters = new StoreMeters(name);
+        if (values.stamped()) {
+            this.stamped = new StampedEntries<>((ChronicleMap<KS, byte[]>) map, meters, boundEntries, stripes.stripes(),
+                    accessTtlMillis);
+            this.stampedValues = (Conversion.Stamped<V>) values;
+        } else {
+            this.stamped = null;
+            this.stampedValues = null;
+        }
+        this.bounded = stamped != null && stamped.bounded();
+        this.fillWarning = new FillWarning(name, sizingHint);
+        this.stripes = stripes;
         this.journal = journal;
         this.storeDir = storeDir;
         this.modes = modes;
@@ -105,8 +121,30 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         return values.codec;
     }
 
+    /**
+     * Entries the store holds. In a store with expiry, entries that have expired but that the
+     * sweeper has not removed yet are not counted (each segment is scanned under its stripe, so this
+     * costs a pass over the entries); {@link #fillRatio} counts them, as they take room.
+     */
     @Override
     public long longSize() {
+        if (stamped == null) {
+            return storedSize();
+        }
+        long size = 0;
+        for (int segment = 0; segment < stripes.stripes(); segment++) {
+            lock(segment);
+            try {
+                size += stamped.live(segment);
+            } finally {
+                unlock(segment);
+            }
+        }
+        return size;
+    }
+
+    /** Entries in the map file, expired or not. */
+    long storedSize() {
         long size = 0;
         for (int segment = 0; segment < stripes.stripes(); segment++) {
             lock(segment);
@@ -172,7 +210,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                 ? NamedPosition.acquire(name, storeDir, position.name(), modes) : null;
         JournalSubscription<K, V> subscription;
         try {
-            subscription = JournalSubscription.start(journal, keys.codec, values.codec, position, listener, options, named);
+            subscription = JournalSubscription.start(journal, keys.codec, values.eventCodec(), position, listener, options,
+                    named);
         } catch (RuntimeException e) {
             if (named != null) {
                 named.close();
@@ -199,7 +238,43 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public double fillRatio() {
-        return Math.min(1.0, (double) longSize() / maxEntries);
+        return Math.min(1.0, (double) storedSize() / maxEntries);
+    }
+
+    /** Encoded stored bytes as verify compares them: without the header fields reads rewrite in place. */
+    byte[] comparable(byte[] encoded) {
+        return stamped == null ? encoded : stamped.comparable(encoded);
+    }
+
+    /** Whether the store's values carry expiry deadlines (created with ttl, perEntryTtl or maxEntries). */
+    boolean expiring() {
+        return stamped != null;
+    }
+
+    /**
+     * Removes every expired entry, a segment at a time under its stripe, each removal journaled as
+     * {@link ChangeType#EXPIRE}; the caller is the store's one sweeper (see {@link ExpirySweeper}).
+     *
+     * @return entries removed
+     */
+    long sweepExpired() {
+        if (stamped == null) {
+            return 0;
+        }
+        long removed = 0;
+        try {
+            for (int segment = 0; segment < stripes.stripes(); segment++) {
+                lock(segment);
+                try {
+                    removed += stamped.sweep(segment);
+                } finally {
+                    unlock(segment);
+                }
+            }
+        } finally {
+            synced();
+        }
+        return removed;
     }
 
     // ---------------------------------------------------------------- reads
@@ -212,6 +287,9 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             meters.recordGet(start, false);
             return null;
         }
+        if (stamped != null) {
+            return stampedGet(k, start);
+        }
         VS v;
         int segment = lock(k);
         try {
@@ -223,11 +301,26 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         return values.fromStored(v);
     }
 
+    private V stampedGet(KS k, long start) {
+        byte[] v;
+        int segment = lock(k);
+        try {
+            v = stamped.read(k);
+        } finally {
+            unlock(segment);
+        }
+        meters.recordGet(start, v != null);
+        return v == null ? null : stampedValues.decodePayload(v);
+    }
+
     @Override
     public boolean containsKey(Object key) {
         KS k = storedKeyOrNull(key);
         if (k == null) {
             return false;
+        }
+        if (stamped != null) {
+            return locked(k, () -> stamped.read(k)) != null;
         }
         int segment = lock(k);
         try {
@@ -245,7 +338,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         VS target = values.toStored(values.codec.type().cast(value));
         for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
-            if (Objects.deepEquals(it.next().getValue(), target)) {
+            if (sameStored(it.next().getValue(), target)) {
                 return true;
             }
         }
@@ -262,6 +355,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             long start = meters.start();
             VS previous = locked(k, () -> map.put(k, v));
             meters.recordPut(start);
+            fillWarning.onPut(this);
             return values.fromStored(previous);
         } catch (RuntimeException e) {
             throw translate(e);
@@ -271,7 +365,32 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     }
 
     @Override
+    public V put(K key, V value, java.time.Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (stamped == null) {
+            throw new UnsupportedOperationException("Store '" + name + "' was created without expiry: put(key, value,"
+                    + " ttl) needs a store created with MapOptions.ttl(Duration) or MapOptions.perEntryTtl(true)"
+                    + " (config keys ttl / perEntryTtl); dump this store and load it into one created so");
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        Objects.requireNonNull(value, "value");
+        long deadline = StampLayout.deadlineAfter(System.currentTimeMillis(), Math.max(1, ttl.toMillis()));
+        byte[] stored = stampedValues.toStored(value, deadline);
+        long start = meters.start();
+        V previous = stampedValues.decodeOrNull(stampedUpdate(storedKey(key), live -> stored));
+        meters.recordPut(start);
+        fillWarning.onPut(this);
+        return previous;
+    }
+
+    @Override
     public V putIfAbsent(K key, V value) {
+        if (stamped != null) {
+            byte[] stored = stampedValues.toStored(Objects.requireNonNull(value, "value"));
+            return stampedValues.decodeOrNull(stampedUpdate(storedKey(key), live -> live != null ? live : stored));
+        }
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
@@ -308,6 +427,9 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         if (k == null || !values.codec.type().isInstance(value)) {
             return false;
         }
+        if (stamped != null) {
+            return stampedRemove(k, stampedValues.toStored(values.codec.type().cast(value)));
+        }
         try {
             VS v = values.toStored(values.codec.type().cast(value));
             return locked(k, () -> map.remove(k, v));
@@ -318,6 +440,16 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
+        if (stamped != null) {
+            byte[] o = stampedValues.toStored(Objects.requireNonNull(oldValue, "oldValue"));
+            byte[] n = stampedValues.toStored(Objects.requireNonNull(newValue, "newValue"));
+            boolean[] done = {false};
+            stampedUpdate(storedKey(key), live -> {
+                done[0] = live != null && StampLayout.samePayload(live, o);
+                return done[0] ? n : live;
+            });
+            return done[0];
+        }
         KS k = storedKey(key);
         VS o = storedValue(oldValue);
         VS n = storedValue(newValue);
@@ -332,6 +464,10 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public V replace(K key, V value) {
+        if (stamped != null) {
+            byte[] stored = stampedValues.toStored(Objects.requireNonNull(value, "value"));
+            return stampedValues.decodeOrNull(stampedUpdate(storedKey(key), live -> live != null ? stored : null));
+        }
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
@@ -346,6 +482,19 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
+        if (stamped != null) {
+            List<V> out = new ArrayList<>(1);
+            stampedUpdate(storedKey(key), live -> {
+                if (live != null) {
+                    out.add(stampedValues.decodePayload(live));
+                    return live;
+                }
+                V v = mappingFunction.apply(key);
+                out.add(v);
+                return v == null ? null : stampedValues.toStored(v);
+            });
+            return out.isEmpty() ? null : out.get(0);
+        }
         KS k = storedKey(key);
         try {
             return values.fromStored(locked(k,
@@ -360,6 +509,18 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         Objects.requireNonNull(remappingFunction, "remappingFunction");
+        if (stamped != null) {
+            List<V> out = new ArrayList<>(1);
+            stampedUpdate(storedKey(key), live -> {
+                if (live == null) {
+                    return null;
+                }
+                V v = remappingFunction.apply(key, stampedValues.decodePayload(live));
+                out.add(v);
+                return v == null ? null : stampedValues.toStored(v);
+            });
+            return out.isEmpty() ? null : out.get(0);
+        }
         KS k = storedKey(key);
         try {
             return values.fromStored(locked(k, () -> map.computeIfPresent(k,
@@ -374,6 +535,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         Objects.requireNonNull(remappingFunction, "remappingFunction");
+        if (stamped != null) {
+            List<V> out = new ArrayList<>(1);
+            stampedUpdate(storedKey(key), live -> {
+                V v = remappingFunction.apply(key, stampedValues.decodeOrNull(live));
+                out.add(v);
+                return v == null ? null : stampedValues.toStored(v);
+            });
+            return out.get(0);
+        }
         KS k = storedKey(key);
         try {
             return values.fromStored(locked(k, () -> map.compute(k,
@@ -388,6 +558,16 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
         Objects.requireNonNull(remappingFunction, "remappingFunction");
+        if (stamped != null) {
+            Objects.requireNonNull(value, "value");
+            List<V> out = new ArrayList<>(1);
+            stampedUpdate(storedKey(key), live -> {
+                V v = live == null ? value : remappingFunction.apply(stampedValues.decodePayload(live), value);
+                out.add(v);
+                return v == null ? null : stampedValues.toStored(v);
+            });
+            return out.get(0);
+        }
         KS k = storedKey(key);
         VS v = storedValue(value);
         try {
@@ -570,7 +750,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                 for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
                     Map.Entry<KS, VS> e = it.next();
                     KS k = e.getKey();
-                    if (Objects.deepEquals(e.getValue(), target) && locked(k, () -> map.remove(k, target))) {
+                    if (stamped != null) {
+                        if (sameStored(e.getValue(), target) && stampedRemove(k, (byte[]) target)) {
+                            return true;
+                        }
+                    } else if (Objects.deepEquals(e.getValue(), target) && locked(k, () -> map.remove(k, target))) {
                         return true;
                     }
                 }
@@ -676,10 +860,41 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private <R> R locked(KS key, Supplier<R> operation) {
         int segment = lock(key);
         try {
-            return operation.get();
+            R result = operation.get();
+            if (bounded) {
+                stamped.evictIfOver(segment);
+            }
+            return result;
         } finally {
             unlock(segment);
         }
+    }
+
+    // ---------------------------------------------------------------- stamped stores (expiry, bound)
+
+    /** One read-modify-write of a stamped store under the key's stripe; see {@link StampedEntries#update}. */
+    private byte[] stampedUpdate(KS k, java.util.function.UnaryOperator<byte[]> step) {
+        try {
+            return locked(k, () -> stamped.update(k, step));
+        } catch (RuntimeException e) {
+            throw translate(e);
+        } finally {
+            synced();
+        }
+    }
+
+    private boolean stampedRemove(KS k, byte[] target) {
+        boolean[] done = {false};
+        stampedUpdate(k, live -> {
+            done[0] = live != null && StampLayout.samePayload(live, target);
+            return done[0] ? null : live;
+        });
+        return done[0];
+    }
+
+    /** Whether two stored values hold the same value: stamped ones compare without their headers. */
+    private boolean sameStored(VS a, VS b) {
+        return stamped != null ? StampLayout.samePayload((byte[]) a, (byte[]) b) : Objects.deepEquals(a, b);
     }
 
     @Override
@@ -724,13 +939,19 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     /** Journals a batch as one entry, records it in every held stripe, then changes the map. */
     private void apply(Map<K, V> changes, Map<K, KS> stored, java.util.TreeMap<Integer, List<K>> bySegment) {
+        Map<K, VS> storedOf = new java.util.HashMap<>(); // journal and map get the same bytes (and stamp)
+        changes.forEach((k, v) -> {
+            if (v != null) {
+                storedOf.put(k, values.toStored(v));
+            }
+        });
         Map<K, Integer> segmentOfKey = new java.util.HashMap<>();
         bySegment.forEach((segment, keysOfSegment) -> keysOfSegment.forEach(k -> segmentOfKey.put(k, segment)));
         if (journal != null) {
             List<Journal.BatchChange> entries = new ArrayList<>();
             for (Map.Entry<K, V> c : changes.entrySet()) {
                 entries.add(new Journal.BatchChange(segmentOfKey.get(c.getKey()), keys.codec.encode(c.getKey()),
-                        c.getValue() == null ? null : values.codec.encode(c.getValue())));
+                        c.getValue() == null ? null : values.bytesOf(storedOf.get(c.getKey()))));
             }
             journal.appendBatch(entries, sequence -> bySegment.keySet().forEach(s -> stripes.inFlight(s, sequence)));
         }
@@ -742,12 +963,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                 if (c.getValue() == null) {
                     map.remove(k);
                 } else {
-                    map.put(k, values.toStored(c.getValue()));
+                    map.put(k, storedOf.get(c.getKey()));
                 }
             }
         } finally {
             context.replaying(false);
             bySegment.keySet().forEach(s -> stripes.inFlight(s, -1L));
+        }
+        if (bounded) {
+            bySegment.keySet().forEach(stamped::evictIfOver);
         }
     }
 
@@ -786,7 +1010,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     /** Calls {@code action} with every stored entry, one segment at a time, each under its stripe. */
     void forEachStored(Consumer<Map.Entry<KS, VS>> action) {
-        for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<KS, VS>> it = new SegmentSnapshots(true); it.hasNext(); ) {
             action.accept(it.next());
         }
     }
@@ -796,7 +1020,18 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
      * iteration is weakly consistent (like ConcurrentHashMap's) and holds no lock between calls.
      */
     private final class SegmentSnapshots implements Iterator<Map.Entry<KS, VS>> {
+        /** Whether expired entries not swept yet are included (verify compares them with the journal). */
+        private final boolean includeExpired;
         private int nextSegment;
+
+        SegmentSnapshots() {
+            this(false);
+        }
+
+        SegmentSnapshots(boolean includeExpired) {
+            this.includeExpired = includeExpired;
+        }
+
         private Iterator<Map.Entry<KS, VS>> current = Collections.emptyIterator();
 
         @Override
@@ -818,9 +1053,14 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         private List<Map.Entry<KS, VS>> snapshot(int segment) {
             List<Map.Entry<KS, VS>> entries = new ArrayList<>();
             lock(segment);
+            long now = System.currentTimeMillis();
             try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
-                c.forEachSegmentEntry(e -> entries.add(
-                        new AbstractMap.SimpleImmutableEntry<>(e.key().getUsing(null), e.value().getUsing(null))));
+                c.forEachSegmentEntry(e -> {
+                    VS value = e.value().getUsing(null);
+                    if (stamped == null || includeExpired || !StampLayout.expired((byte[]) value, now)) {
+                        entries.add(new AbstractMap.SimpleImmutableEntry<>(e.key().getUsing(null), value));
+                    }
+                });
             } finally {
                 unlock(segment);
             }

@@ -43,14 +43,24 @@ public final class DefaultStateStore implements StateStore {
     private final Map<String, OpenedStore> opened = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final long sweepIntervalMillis;
 
-    private DefaultStateStore(StoreConfig config, FileModes modes) {
+    private DefaultStateStore(StoreConfig config, FileModes modes, long sweepIntervalMillis) {
         this.config = config;
+        this.sweepIntervalMillis = sweepIntervalMillis;
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.modes = modes;
     }
 
     public static DefaultStateStore open(StoreConfig config) {
+        return open(config, ExpirySweeper.defaultIntervalMillis());
+    }
+
+    /**
+     * As {@link #open(StoreConfig)}, with the interval at which each store with expiry tries to
+     * sweep in the background (0: never; then only {@link #sweepExpired} sweeps, e.g. from the agent).
+     */
+    public static DefaultStateStore open(StoreConfig config, long sweepIntervalMillis) {
         FileModes modes = new FileModes(config.groupAccess());
         Path dir = config.dataDir().toAbsolutePath().normalize();
         try {
@@ -63,7 +73,7 @@ public final class DefaultStateStore implements StateStore {
             throw new StateStoreException("The data directory " + dir + " is not a readable and writable directory"
                     + " for this user: fix its permissions (chmod u+rwx) or choose another with --data / dataDir");
         }
-        return new DefaultStateStore(config, modes);
+        return new DefaultStateStore(config, modes, sweepIntervalMillis);
     }
 
     @Override
@@ -199,6 +209,49 @@ public final class DefaultStateStore implements StateStore {
                 genericCodec(meta.valueCodec()), modes);
     }
 
+    /**
+     * Removes the expired entries of store {@code name} now, if this process holds the store's
+     * sweeper lease or can take it (one process at a time sweeps a store; see {@link ExpirySweeper}).
+     * Each removal is journaled as {@link dev.statestore.ChangeType#EXPIRE}. The agent calls this;
+     * without an agent, a thread of every attached process tries it once a second.
+     *
+     * @return entries removed, 0 for a store without expiry, -1 when another process holds the lease
+     */
+    public long sweepExpired(String name) {
+        OpenedStore store = openedOrExisting(name);
+        ExpirySweeper sweeper = store.sweeper;
+        return sweeper == null ? 0 : sweeper.sweep();
+    }
+
+    /**
+     * Rewrites the map file of store {@code name} sized for {@code entries} (0: its live entries
+     * plus a quarter, at least 1,000), with the same content, and records the new sizing in its
+     * store.json. No process may be attached (they would keep the old file mapped): stop them first.
+     * The journal is untouched: map and journal still agree.
+     */
+    public CompactReport compact(String name, long entries) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: compact needs it"
+                    + " detached everywhere; use a new StateStore");
+        }
+        existing(name); // repairs what crashed processes left (stripes, in-flight changes) before rewriting
+        OpenedStore attached = opened.remove(name);
+        long live = attached.map.longSize();
+        attached.close();
+        StoreMetadata meta = metadata(name);
+        long target = entries > 0 ? entries : Math.max(1_000, live + live / 4);
+        return StoreOpener.compact(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
+                genericCodec(meta.valueCodec()), modes, target);
+    }
+
+    /** The codec that decodes the values of store {@code name}'s journal events (for tools reading raw events). */
+    @SuppressWarnings("unchecked")
+    public Codec<Object> eventValueCodec(String name) {
+        OpenedStore store = openedOrExisting(name);
+        return (Codec<Object>) store.map.valueConversion().eventCodec();
+    }
+
     /** The journal of store {@code name} (attached if needed), or null when it has none. */
     public dev.statestore.journal.Journal journal(String name) {
         return openedOrExisting(name).journal;
@@ -234,6 +287,9 @@ public final class DefaultStateStore implements StateStore {
         OpenedStore store = opened.computeIfAbsent(name, n -> {
             OpenedStore s = StoreOpener.open(n, StoreFiles.storeDir(dataDir, n), keyCodec, valueCodec, options, modes,
                     checkTypeNames);
+            if (s.map.expiring()) {
+                s.sweeper = ExpirySweeper.start(s.map, StoreFiles.storeDir(dataDir, n), modes, sweepIntervalMillis);
+            }
             for (MeterRegistry registry : registries) {
                 bind(s, registry);
             }

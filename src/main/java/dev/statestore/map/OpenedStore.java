@@ -13,6 +13,8 @@ final class OpenedStore {
     final Journal journal;
     /** Whether opening repaired the map file after a crash. */
     boolean repairedAtOpen;
+    /** The expiry sweeper of a store with expiry, attached through a {@link DefaultStateStore}; else null. */
+    volatile ExpirySweeper sweeper;
 
     OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot,
                 Journal journal) {
@@ -25,6 +27,10 @@ final class OpenedStore {
 
     void close() {
         try {
+            ExpirySweeper s = sweeper;
+            if (s != null) {
+                s.close();
+            }
             map.closeSubscriptions();
             map.chronicle().close();
         } finally {

@@ -6,7 +6,9 @@ import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStoreException;
+import dev.statestore.StoreFullException;
 import dev.statestore.TypeMismatchException;
+import dev.statestore.codec.BuiltinCodecs;
 import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
 import dev.statestore.journal.Journal;
@@ -70,19 +72,27 @@ final class StoreOpener {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
             Conversion<K, ?> keys = Conversion.of(keyCodec);
-            Conversion<V, ?> values = Conversion.of(valueCodec);
+            if (meta == null) {
+                checkExpiryOptions(name, options);
+            }
             ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             ChronicleMap<?, ?> chronicle;
+            Conversion<V, ?> values;
             Journal journal = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
+                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0;
                 meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
                         valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
                         options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
                         options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
                         options.resolvedJournalRoll().name(),
                         options.resolvedJournalRetention() == null ? 0 : options.resolvedJournalRetention().toSeconds(),
-                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid());
+                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid(),
+                        stamped ? StoreMetadata.STAMPED : StoreMetadata.PLAIN,
+                        options.resolvedTtl() == null ? 0 : options.resolvedTtl().toMillis(),
+                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries());
+                values = valueConversion(meta, valueCodec);
                 modes.createFile(mapFile);
                 journal = openJournal(meta, storeDir, modes);
                 chronicle = build(meta, keys, values, mapFile, journal);
@@ -90,6 +100,7 @@ final class StoreOpener {
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
+                values = valueConversion(meta, valueCodec);
                 MapFileCheck.check(name, mapFile);
                 journal = openJournal(meta, storeDir, modes);
                 chronicle = attach(meta, keys, values, mapFile, processes, journal);
@@ -131,7 +142,26 @@ final class StoreOpener {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
-        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes);
+        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes,
+                meta.maxEntries(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
+    }
+
+    /** How values of the store {@code meta} describes are stored: stamped (expiry, bound) or plain. */
+    static <V> Conversion<V, ?> valueConversion(StoreMetadata meta, Codec<V> valueCodec) {
+        return meta.stamped() ? Conversion.stamped(valueCodec, meta.ttlMillis()) : Conversion.of(valueCodec);
+    }
+
+    private static void checkExpiryOptions(String name, MapOptions options) {
+        if (options.resolvedExpireAfterAccess() && options.resolvedTtl() == null) {
+            throw new IllegalArgumentException("Store '" + name + "': expireAfterAccess needs a default ttl:"
+                    + " set MapOptions.ttl(Duration) (config key ttl) too");
+        }
+        if (options.resolvedMaxEntries() > 0
+                && options.resolvedMaxEntries() > options.resolvedEntries() * options.resolvedMaxGrowth()) {
+            throw new IllegalArgumentException("Store '" + name + "': maxEntries " + options.resolvedMaxEntries()
+                    + " is more than the store can hold (entries " + options.resolvedEntries() + " x maxGrowth "
+                    + options.resolvedMaxGrowth() + "): raise entries or leave it unset (it defaults to maxEntries)");
+        }
     }
 
     /**
@@ -183,7 +213,7 @@ final class StoreOpener {
                 replayed = Replay.replay(journal, storeDir, Long.MAX_VALUE);
             }
             Conversion keys = Conversion.of(keyCodec);
-            Conversion values = Conversion.of(valueCodec);
+            Conversion values = valueConversion(meta, valueCodec);
             Path fresh = storeDir.resolve(StoreFiles.MAP_FILE + ".rebuild");
             Files.deleteIfExists(fresh);
             modes.createFile(fresh);
@@ -205,6 +235,68 @@ final class StoreOpener {
             return new RebuildReport(name, replayed.checkpointSequence(), replayed.events(), replayed.state().size(), previous);
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': rebuild failed (" + e + "): the map file was not replaced", e);
+        }
+    }
+
+    /** See {@link DefaultStateStore#compact}: copies every stored entry into a map file sized for {@code entries}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static CompactReport compact(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec,
+                                 FileModes modes, long entries) {
+        String name = meta.name();
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        StoreMetadata resized = meta.withEntries(entries);
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
+            if (!nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, compact replaces the map file they have mapped");
+            }
+            Conversion keys = Conversion.of(keyCodec);
+            Conversion values = valueConversion(meta, valueCodec);
+            Path fresh = storeDir.resolve(StoreFiles.MAP_FILE + ".compact");
+            Files.deleteIfExists(fresh);
+            modes.createFile(fresh);
+            long copied = 0;
+            ChronicleMap old = build(meta, keys, values, mapFile, null);
+            try {
+                ChronicleMap rewritten = build(resized, keys, values, fresh, null);
+                try {
+                    for (Object o : old.entrySet()) {
+                        Map.Entry e = (Map.Entry) o;
+                        rewritten.put(e.getKey(), e.getValue());
+                        copied++;
+                    }
+                } finally {
+                    rewritten.close();
+                }
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(fresh);
+                throw new StoreFullException("Store '" + name + "': " + entries + " entries are too few for its "
+                        + old.longSize() + " entries (" + e.getMessage() + "): compact with a larger --entries", e);
+            } finally {
+                old.close();
+            }
+            long oldBytes = allocatedBytes(mapFile);
+            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-compact");
+            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(storeDir.resolve(dev.statestore.lock.StripeTable.FILE_NAME)); // segment count may differ
+            resized.write(storeDir, modes);
+            Files.delete(previous);
+            LOG.info("store '{}': compacted {} entries into a map file sized for {} entries (was {})", name, copied,
+                    entries, meta.entries());
+            return new CompactReport(name, copied, meta.entries(), entries, oldBytes, allocatedBytes(mapFile));
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': compact failed (" + e + "): the map file was not replaced", e);
+        }
+    }
+
+    /** Bytes a (sparse) file takes on disk. */
+    private static long allocatedBytes(Path file) throws IOException {
+        try {
+            Object blocks = Files.getAttribute(file, "unix:blocks");
+            return blocks instanceof Long ? (Long) blocks * 512 : Files.size(file);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.size(file);
         }
     }
 
@@ -235,7 +327,11 @@ final class StoreOpener {
         if (!keys.constantSize()) {
             builder.averageKeySize(meta.averageKeySize());
         }
-        if (!values.constantSize()) {
+        if (values.stamped()) {
+            int payload = values.codec == BuiltinCodecs.INT64 ? Long.BYTES
+                    : values.codec == BuiltinCodecs.INT32 ? Integer.BYTES : meta.averageValueSize();
+            builder.averageValueSize(StampLayout.HEADER_BYTES + payload);
+        } else if (!values.constantSize()) {
             builder.averageValueSize(meta.averageValueSize());
         }
         if (journal != null) {

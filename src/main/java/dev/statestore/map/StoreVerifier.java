@@ -43,7 +43,7 @@ final class StoreVerifier {
             if (value == null) {
                 missing++;
                 example(examples, "missing " + render(e.getKey()));
-            } else if (!Arrays.equals(value, e.getValue())) {
+            } else if (!Arrays.equals(store.comparable(value), store.comparable(e.getValue()))) {
                 different++;
                 example(examples, "differs " + render(e.getKey()));
             }

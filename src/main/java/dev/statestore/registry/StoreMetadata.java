@@ -30,15 +30,26 @@ import java.time.Instant;
  * @param retainSeconds journal cycles older than this may be deleted once checkpointed and read; 0: kept
  * @param retainBytes the journal is trimmed to this size under the same conditions; 0: no limit
  * @param created creation time, ISO-8601
+ * @param valueLayout how values are stored: {@link #PLAIN} (the encoded value) or {@link #STAMPED} (a
+ *                    16-byte header with the expiry deadline and last access, then the encoded value; see
+ *                    {@code dev.statestore.map.StampLayout}); format 2
+ * @param ttlMillis the default time to live of entries, 0: none; format 2
+ * @param expireAfterAccess whether reads restart the default time to live; format 2
+ * @param maxEntries the bound on the number of entries, 0: unbounded; format 2
  */
 public record StoreMetadata(int format, String name, String keyCodec, String keyType, String valueCodec,
                             String valueType, long entries, int averageKeySize, int averageValueSize,
                             double maxGrowth, boolean journal, String sync, String journalRoll,
                             long retainSeconds, long retainBytes, String created,
-                            long createdByPid) {
+                            long createdByPid, String valueLayout, long ttlMillis, boolean expireAfterAccess,
+                            long maxEntries) {
 
     /** The format version this build writes and reads. Bump it on any incompatible change of a store's files. */
-    public static final int FORMAT = 1;
+    public static final int FORMAT = 2;
+    /** Values stored as their encoded bytes. */
+    public static final String PLAIN = "plain";
+    /** Values stored behind an expiry deadline and a last-access clock. */
+    public static final String STAMPED = "stamped";
     public static final String FILE_NAME = "store.json";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -79,15 +90,35 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
                         + " but this statestore reads version " + FORMAT + ": open it with the statestore version"
                         + " that wrote it, or dump it there and load it here");
             }
+            if (format.intValue() == 1 && tree.isObject()) { // format 1 had no expiry or bound: plain values
+                com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) tree;
+                o.put("valueLayout", PLAIN).put("ttlMillis", 0L).put("expireAfterAccess", false).put("maxEntries", 0L);
+            }
             m = MAPPER.treeToValue(tree, StoreMetadata.class);
         } catch (IOException e) {
             throw new CorruptStoreException(corrupt + " (" + e.getMessage() + ")" + fix, e);
+        }
+        if (!PLAIN.equals(m.valueLayout()) && !STAMPED.equals(m.valueLayout())) {
+            throw new IncompatibleFormatException("Store '" + store + "' stores values as '" + m.valueLayout()
+                    + "', which this statestore does not know: open it with the statestore version that wrote it");
         }
         if (!store.equals(m.name())) {
             throw new CorruptStoreException("Store '" + store + "': " + file + " describes a store named '" + m.name()
                     + "': the directory was copied or renamed by hand; rename it back or use restore --as");
         }
         return m;
+    }
+
+    /** Whether values carry the expiry/access header. */
+    public boolean stamped() {
+        return STAMPED.equals(valueLayout);
+    }
+
+    /** This metadata with other sizing (for compact / resize). */
+    public StoreMetadata withEntries(long newEntries) {
+        return new StoreMetadata(format, name, keyCodec, keyType, valueCodec, valueType, newEntries, averageKeySize,
+                averageValueSize, maxGrowth, journal, sync, journalRoll, retainSeconds, retainBytes, created,
+                createdByPid, valueLayout, ttlMillis, expireAfterAccess, maxEntries);
     }
 
     public Instant createdInstant() {
