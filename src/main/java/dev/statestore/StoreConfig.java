@@ -3,7 +3,9 @@ package dev.statestore;
 import dev.statestore.config.ConfigLoader;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -27,15 +29,21 @@ public final class StoreConfig {
     private final Path dataDir;
     private final MapOptions defaults;
     private final Map<String, MapOptions> stores;
+    private final Map<String, StoreSpec> storeSpecs;
     private final boolean groupAccess;
     private final boolean percentileHistograms;
+    private final int timerSampling;
+    private final Metrics metrics;
 
     private StoreConfig(Builder b) {
         this.percentileHistograms = b.percentileHistograms != null && b.percentileHistograms;
+        this.timerSampling = b.timerSampling != null ? b.timerSampling : DEFAULT_TIMER_SAMPLING;
         this.dataDir = b.dataDir;
         this.defaults = b.defaults;
         this.stores = Map.copyOf(b.stores);
+        this.storeSpecs = Collections.unmodifiableMap(new LinkedHashMap<>(b.storeSpecs));
         this.groupAccess = b.groupAccess;
+        this.metrics = b.metrics != null ? b.metrics : Metrics.DEFAULT;
     }
 
     public static Builder builder(Path dataDir) {
@@ -70,6 +78,19 @@ public final class StoreConfig {
         return stores;
     }
 
+    /**
+     * The stores named in the config, in the order given, with their options and, where set, the
+     * key and value types {@code serve} creates them with.
+     */
+    public Map<String, StoreSpec> storeSpecs() {
+        return storeSpecs;
+    }
+
+    /** The agent's metrics endpoint ({@code serve}). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** Whether files are created group-readable and -writable (0660, directories 0770) instead of 0600/0700. */
     public boolean groupAccess() {
         return groupAccess;
@@ -79,6 +100,18 @@ public final class StoreConfig {
     public boolean percentileHistograms() {
         return percentileHistograms;
     }
+
+    /** Latency timers are fed by one operation in this many (a power of two); counters count every one. */
+    public int timerSampling() {
+        return timerSampling;
+    }
+
+    /**
+     * Default of {@link #timerSampling()}: a timer record costs more than a get's whole budget for
+     * instrumentation, so one get in 16 is timed (the measured overhead of a bound registry was 16 %
+     * when every get was timed).
+     */
+    public static final int DEFAULT_TIMER_SAMPLING = 16;
 
     /** The options a store named {@code name} is created with when the caller passes {@code requested}. */
     public MapOptions optionsFor(String name, MapOptions requested) {
@@ -98,14 +131,71 @@ public final class StoreConfig {
         return name;
     }
 
+    /**
+     * A store named in the config.
+     *
+     * @param keyType codec id of the keys ({@link #TYPES}) a missing store is created with by {@code serve}, or null
+     * @param valueType codec id of the values, or null; set together with {@code keyType}
+     */
+    public record StoreSpec(String name, MapOptions options, String keyType, String valueType) {
+        /** The key and value types a config may name: the built-in codecs. */
+        public static final List<String> TYPES = List.of("string", "bytes", "int64", "int32");
+
+        public StoreSpec {
+            checkStoreName(name);
+            Objects.requireNonNull(options, "options");
+            if ((keyType == null) != (valueType == null)) {
+                throw new IllegalArgumentException("store " + name + ": keyType and valueType go together: set both"
+                        + " (serve creates the store with them) or neither");
+            }
+            if (keyType != null && (!TYPES.contains(keyType) || !TYPES.contains(valueType))) {
+                throw new IllegalArgumentException("store " + name + ": types must be one of " + String.join(", ", TYPES)
+                        + ", was " + keyType + " -> " + valueType);
+            }
+        }
+
+        /** Whether the config names the store's types, so that {@code serve} can create it. */
+        public boolean typed() {
+            return keyType != null;
+        }
+    }
+
+    /**
+     * The agent's HTTP endpoint for {@code /metrics} and {@code /health}.
+     *
+     * @param enabled whether {@code serve} listens at all
+     * @param host the address to bind: loopback unless set explicitly
+     * @param port 1 to 65535
+     * @param hostExplicit whether the host was set by the operator (config file, {@code -D} or
+     *     environment) rather than defaulted; a non-loopback host is only used when it was
+     */
+    public record Metrics(boolean enabled, String host, int port, boolean hostExplicit) {
+        public static final String DEFAULT_HOST = "127.0.0.1";
+        public static final int DEFAULT_PORT = 9464;
+        public static final Metrics DEFAULT = new Metrics(true, DEFAULT_HOST, DEFAULT_PORT, false);
+
+        public Metrics {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("host must be an address or host name without spaces, was '" + host + "'");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+            }
+        }
+    }
+
     /** Builds a {@link StoreConfig}; each setting may be made once. */
     public static final class Builder {
         private final Path dataDir;
         private MapOptions defaults = MapOptions.EMPTY;
         private boolean defaultsSet;
         private final Map<String, MapOptions> stores = new LinkedHashMap<>();
+        private final Map<String, StoreSpec> storeSpecs = new LinkedHashMap<>();
         private Boolean groupAccess;
+        private Metrics metrics;
         private Boolean percentileHistograms;
+        private Integer timerSampling;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -121,11 +211,28 @@ public final class StoreConfig {
         }
 
         public Builder store(String name, MapOptions options) {
-            checkStoreName(name);
-            if (stores.containsKey(name)) {
-                throw new IllegalStateException("store " + name + " was already set to " + stores.get(name));
+            return store(new StoreSpec(name, options, null, null));
+        }
+
+        /** A store with the key and value types ({@link StoreSpec#TYPES}) {@code serve} creates it with. */
+        public Builder store(String name, MapOptions options, String keyType, String valueType) {
+            return store(new StoreSpec(name, options, keyType, valueType));
+        }
+
+        private Builder store(StoreSpec spec) {
+            if (stores.containsKey(spec.name())) {
+                throw new IllegalStateException("store " + spec.name() + " was already set to " + stores.get(spec.name()));
             }
-            stores.put(name, Objects.requireNonNull(options, "options"));
+            stores.put(spec.name(), spec.options());
+            storeSpecs.put(spec.name(), spec);
+            return this;
+        }
+
+        public Builder metrics(Metrics metrics) {
+            if (this.metrics != null) {
+                throw new IllegalStateException("metrics was already set to " + this.metrics);
+            }
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 
@@ -134,6 +241,18 @@ public final class StoreConfig {
                 throw new IllegalStateException("groupAccess was already set to " + this.groupAccess);
             }
             this.groupAccess = groupAccess;
+            return this;
+        }
+
+        /** Time one operation in {@code every} (a power of two, 1 to 1024); default 16. */
+        public Builder timerSampling(int every) {
+            if (this.timerSampling != null) {
+                throw new IllegalStateException("timerSampling was already set to " + this.timerSampling);
+            }
+            if (every < 1 || every > 1024 || Integer.bitCount(every) != 1) {
+                throw new IllegalArgumentException("timerSampling must be a power of two from 1 to 1024, was " + every);
+            }
+            this.timerSampling = every;
             return this;
         }
 

@@ -8,6 +8,7 @@ import dev.statestore.MapOptions;
 import dev.statestore.Position;
 import dev.statestore.StateStore;
 import dev.statestore.StateStoreException;
+import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.SubscribeOptions;
 import dev.statestore.Subscription;
@@ -291,7 +292,7 @@ final class BenchCommand extends Commands.Base {
             } finally {
                 children.forEach(ChildProcess::close);
             }
-            report(results, describe(store, map));
+            report(results, describe(store, map), null);
         }
         return Main.OK;
     }
@@ -571,6 +572,7 @@ final class BenchCommand extends Commands.Base {
             AtomicLong events = new AtomicLong();
             Result writer;
             long measured;
+            Histogram writerPuts;
             Histogram latency;
             Subscription subscription = map.subscribe(Position.END, e -> {
                 long now = System.nanoTime();
@@ -592,12 +594,13 @@ final class BenchCommand extends Commands.Base {
                 measured = events.get() - before;
                 long elapsed = System.nanoTime() - from;
                 writer = parseResult(child.expectJson(warmupNanos + durationNanos + CHILD_START_NANOS));
+                writerPuts = writer.histogram();
                 writer = new Result(writer.pid(), measured, 0, elapsed, latency);
             } finally {
                 subscription.close();
             }
             report(List.of(writer), describe(store, map) + ", subscriber waits " + waitStrategy + ", writer JVM at "
-                    + rate + " puts/s");
+                    + rate + " puts/s", writerPuts);
         }
         return Main.OK;
     }
@@ -639,9 +642,10 @@ final class BenchCommand extends Commands.Base {
             fill(map, keyStrings());
         }
         long[] millis = new long[repeat];
+        StoreConfig config = main.storeConfig(); // reading the config file is not part of open
         for (int r = 0; r < repeat; r++) {
             long began = System.nanoTime();
-            try (StateStore store = StateStore.open(main.storeConfig())) {
+            try (StateStore store = StateStore.open(config)) {
                 byte[] value = map(store).get(probe);
                 long done = System.nanoTime();
                 if (value == null) {
@@ -683,7 +687,8 @@ final class BenchCommand extends Commands.Base {
         return String.format(Locale.ROOT, "store '%s' (%s), %d keys, %d-byte values", storeName, journaled, keys, valueSize);
     }
 
-    private void report(List<Result> results, String description) {
+    /** @param writerPuts subscribe-latency: the writer's own put latencies (its warm-up included), else null */
+    private void report(List<Result> results, String description, Histogram writerPuts) {
         Histogram all = new Histogram(3);
         long ops = 0;
         long misses = 0;
@@ -708,6 +713,11 @@ final class BenchCommand extends Commands.Base {
             latency.put("p50", micros(all.getValueAtPercentile(50))).put("p90", micros(all.getValueAtPercentile(90)))
                     .put("p99", micros(all.getValueAtPercentile(99))).put("p999", micros(all.getValueAtPercentile(99.9)))
                     .put("max", micros(all.getMaxValue())).put("mean", all.getTotalCount() == 0 ? 0 : all.getMean() / 1e3);
+            if (writerPuts != null) {
+                node.putObject("writerPutMicros").put("p50", micros(writerPuts.getValueAtPercentile(50)))
+                        .put("p99", micros(writerPuts.getValueAtPercentile(99)))
+                        .put("p999", micros(writerPuts.getValueAtPercentile(99.9))).put("max", micros(writerPuts.getMaxValue()));
+            }
             ArrayNode each = node.putArray("perProcess");
             for (Result r : results) {
                 each.addObject().put("pid", r.pid()).put("ops", r.ops()).put("opsPerSecond", r.opsPerSecond());
@@ -723,6 +733,11 @@ final class BenchCommand extends Commands.Base {
             out.printf(Locale.ROOT, "  latency (us): p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
                     micros(all.getValueAtPercentile(50)), micros(all.getValueAtPercentile(90)),
                     micros(all.getValueAtPercentile(99)), micros(all.getValueAtPercentile(99.9)), micros(all.getMaxValue()));
+            if (writerPuts != null) {
+                out.printf(Locale.ROOT, "  the writer's puts (us): p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                        micros(writerPuts.getValueAtPercentile(50)), micros(writerPuts.getValueAtPercentile(99)),
+                        micros(writerPuts.getValueAtPercentile(99.9)), micros(writerPuts.getMaxValue()));
+            }
             if (results.size() > 1) {
                 for (Result r : results) {
                     out.printf(Locale.ROOT, "  pid %d: %.0f ops/s%n", r.pid(), r.opsPerSecond());

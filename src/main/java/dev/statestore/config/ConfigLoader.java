@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.statestore.ConfigException;
 import dev.statestore.Durability;
 import dev.statestore.InvalidStoreNameException;
+import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
 
@@ -13,21 +14,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@code statestore.yaml}. Every key is checked: an unknown one is refused naming the closest
  * valid key, a bad value naming the key, the value and the allowed range. {@code -Dstatestore.KEY}
  * system properties and {@code STATESTORE_KEY} environment variables override top-level scalars
- * ({@code dataDir}, {@code groupAccess}).
+ * ({@code dataDir}, {@code groupAccess}) and the metrics endpoint's address
+ * ({@code -Dstatestore.metrics.host} / {@code STATESTORE_METRICS_HOST}, {@code metrics.port} /
+ * {@code STATESTORE_METRICS_PORT}).
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores");
+    static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores", "metrics");
     static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth",
-            "journal", "sync");
-    static final List<String> STORE_KEYS = OPTION_KEYS;
+            "journal", "sync", "journalRoll", "journalRetention", "journalRetentionBytes", "ttl", "perEntryTtl",
+            "expireAfterAccess", "maxEntries");
+    static final List<String> STORE_KEYS = java.util.stream.Stream.concat(OPTION_KEYS.stream(),
+            java.util.stream.Stream.of("keyType", "valueType")).toList();
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    static final List<String> METRICS_KEYS = List.of("enabled", "host", "port", "percentiles", "timerSampling");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -57,6 +67,7 @@ public final class ConfigLoader {
         String dataDir = override("dataDir", text(root, "dataDir", source, "./data"));
         StoreConfig.Builder builder = StoreConfig.builder(dataDirOverride != null ? dataDirOverride : Path.of(dataDir));
         builder.groupAccess(parseBoolean("groupAccess", override("groupAccess", text(root, "groupAccess", source, "false")), source));
+        metrics(root.get("metrics"), builder, source);
 
         JsonNode defaults = root.get("defaults");
         if (defaults != null && !defaults.isNull()) {
@@ -67,8 +78,7 @@ public final class ConfigLoader {
         JsonNode stores = root.get("stores");
         if (stores != null && !stores.isNull()) {
             requireObject(stores, "stores", source);
-            for (Iterator<Map.Entry<String, JsonNode>> it = stores.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> store = it.next();
+            for (Map.Entry<String, JsonNode> store : stores.properties()) {
                 String prefix = "stores." + store.getKey() + ".";
                 try {
                     StoreConfig.checkStoreName(store.getKey());
@@ -82,10 +92,112 @@ public final class ConfigLoader {
                 }
                 requireObject(node, "stores." + store.getKey(), source);
                 checkKeys(node, prefix, STORE_KEYS, source);
-                builder.store(store.getKey(), options(node, prefix, source));
+                String keyType = type(node, prefix, "keyType", source);
+                String valueType = type(node, prefix, "valueType", source);
+                if ((keyType == null) != (valueType == null)) {
+                    throw new ConfigException(source + ": key " + prefix + (keyType == null ? "keyType" : "valueType")
+                            + " is missing: " + prefix + "keyType and " + prefix + "valueType go together (serve"
+                            + " creates a missing store with them); set both or neither");
+                }
+                builder.store(store.getKey(), options(node, prefix, source), keyType, valueType);
             }
         }
         return builder.build();
+    }
+
+    /** The {@code metrics:} section: the agent's endpoint. */
+    private static void metrics(JsonNode node, StoreConfig.Builder builder, String source) {
+        if (node == null || node.isNull()) {
+            node = YAML.createObjectNode();
+        }
+        requireObject(node, "metrics", source);
+        checkKeys(node, "metrics.", METRICS_KEYS, source);
+        boolean enabled = flag(node, "metrics.", "enabled", source, true);
+        builder.percentileHistograms(flag(node, "metrics.", "percentiles", source, false));
+        if (node.has("timerSampling") && !node.get("timerSampling").isNull()) {
+            JsonNode v = node.get("timerSampling");
+            int n = v.canConvertToInt() && v.isIntegralNumber() ? v.intValue() : -1;
+            if (n < 1 || n > 1024 || Integer.bitCount(n) != 1) {
+                throw new ConfigException(source + ": key metrics.timerSampling = " + v.asText()
+                        + " must be a power of two from 1 to 1024 (1 times every operation)");
+            }
+            builder.timerSampling(n);
+        }
+
+        String fileHost = text(node, "host", "metrics.host", source, null);
+        String host = override("metrics.host", fileHost);
+        String hostOrigin = origin("metrics.host");
+        boolean hostExplicit = host != null;
+        if (host == null) {
+            host = StoreConfig.Metrics.DEFAULT_HOST;
+        }
+        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(source + ": key metrics.host = '" + host + "'" + hostOrigin
+                    + " must be an IP address or host name, e.g. 127.0.0.1");
+        }
+
+        String filePort = node.has("port") && !node.get("port").isNull() ? portText(node, source) : null;
+        String portText = override("metrics.port", filePort);
+        String portOrigin = origin("metrics.port");
+        int port = StoreConfig.Metrics.DEFAULT_PORT;
+        if (portText != null) {
+            long value;
+            try {
+                value = Long.parseLong(portText.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(source + ": key metrics.port = '" + portText + "'" + portOrigin
+                        + " must be a whole number between 1 and 65535", e);
+            }
+            if (value < 1 || value > 65535) {
+                throw new ConfigException(source + ": key metrics.port = " + portText + portOrigin
+                        + ": must be between 1 and 65535");
+            }
+            port = (int) value;
+        }
+        builder.metrics(new StoreConfig.Metrics(enabled, host, port, hostExplicit));
+    }
+
+    private static String portText(JsonNode node, String source) {
+        JsonNode v = node.get("port");
+        if (v.isIntegralNumber()) {
+            return v.asText();
+        }
+        if (v.isNumber()) {
+            throw new ConfigException(source + ": key metrics.port = " + v.asText() + " must be a whole number between 1 and 65535");
+        }
+        throw new ConfigException(source + ": key metrics.port = '" + v.asText() + "' must be a whole number between 1 and 65535");
+    }
+
+    /** Where an overriding value came from, for messages: empty when the file's own value is used. */
+    private static String origin(String key) {
+        if (System.getProperty("statestore." + key) != null) {
+            return " (from -Dstatestore." + key + ")";
+        }
+        return System.getenv(envName(key)) != null ? " (from " + envName(key) + ")" : "";
+    }
+
+    private static boolean flag(JsonNode node, String prefix, String key, String source, boolean fallback) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            throw new ConfigException(source + ": key " + prefix + key + " = '" + v.asText() + "' must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    /** A store's {@code keyType} or {@code valueType}, or null when not set. */
+    private static String type(JsonNode node, String prefix, String key, String source) {
+        JsonNode v = node.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || !StoreConfig.StoreSpec.TYPES.contains(v.textValue())) {
+            throw new ConfigException(source + ": key " + prefix + key + " = '" + v.asText() + "' must be one of "
+                    + String.join(", ", StoreConfig.StoreSpec.TYPES));
+        }
+        return v.textValue();
     }
 
     private static MapOptions options(JsonNode node, String prefix, String source) {
@@ -125,12 +237,73 @@ public final class ConfigLoader {
                     throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be none, async or always", e);
                 }
             }
+            key = "journalRoll";
+            if (node.has(key)) {
+                String v = node.get(key).asText();
+                try {
+                    b.journalRoll(JournalRoll.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be hourly or daily", e);
+                }
+            }
+            key = "journalRetention";
+            if (node.has(key)) {
+                b.journalRetention(duration(node, prefix, key, source));
+            }
+            key = "journalRetentionBytes";
+            if (node.has(key)) {
+                b.journalRetentionBytes(whole(node, prefix, key, source));
+            }
+            key = "ttl";
+            if (node.has(key)) {
+                b.ttl(duration(node, prefix, key, source));
+            }
+            key = "perEntryTtl";
+            if (node.has(key)) {
+                b.perEntryTtl(flag(node, prefix, key, source, false));
+            }
+            key = "expireAfterAccess";
+            if (node.has(key)) {
+                b.expireAfterAccess(flag(node, prefix, key, source, false));
+            }
+            key = "maxEntries";
+            if (node.has(key)) {
+                b.maxEntries(whole(node, prefix, key, source));
+            }
         } catch (IllegalArgumentException e) {
             // the option's own message ends with ", was <value>": the value is named as written instead
             String rule = String.valueOf(e.getMessage()).replaceFirst(", was [^,]*$", "");
             throw new ConfigException(source + ": key " + prefix + key + " = " + node.get(key).asText() + ": " + rule, e);
         }
         return b.build();
+    }
+
+    /** A positive duration: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT30S}). */
+    private static Duration duration(JsonNode node, String prefix, String key, String source) {
+        String text = node.get(key).asText().trim();
+        try {
+            Matcher m = DURATION.matcher(text);
+            Duration d;
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } else {
+                d = Duration.parse(text);
+            }
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (ArithmeticException | java.time.format.DateTimeParseException | NumberFormatException e) {
+            // refused below
+        }
+        throw new ConfigException(source + ": key " + prefix + key + " = '" + text + "' must be a positive duration such as"
+                + " 500ms, 30s, 15m, 2h, 7d or PT30S");
     }
 
     private static Number number(JsonNode node, String prefix, String key, String source) {
@@ -165,12 +338,16 @@ public final class ConfigLoader {
     }
 
     private static String text(JsonNode root, String key, String source, String fallback) {
-        JsonNode v = root.get(key);
+        return text(root, key, key, source, fallback);
+    }
+
+    private static String text(JsonNode node, String key, String path, String source, String fallback) {
+        JsonNode v = node.get(key);
         if (v == null || v.isNull()) {
             return fallback;
         }
         if (!v.isValueNode()) {
-            throw new ConfigException(source + ": key " + key + " must be a single value, not a section");
+            throw new ConfigException(source + ": key " + path + " must be a single value, not a section");
         }
         return v.asText();
     }
@@ -182,13 +359,19 @@ public final class ConfigLoader {
         throw new ConfigException(source + ": key " + key + " = '" + value + "' must be true or false");
     }
 
+    /** The value of {@code -Dstatestore.KEY}, else of {@code STATESTORE_KEY}, else {@code value}. */
     private static String override(String key, String value) {
         String prop = System.getProperty("statestore." + key);
         if (prop != null) {
             return prop;
         }
-        String env = System.getenv("STATESTORE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase());
+        String env = System.getenv(envName(key));
         return env != null ? env : value;
+    }
+
+    /** {@code dataDir} -> {@code STATESTORE_DATA_DIR}, {@code metrics.port} -> {@code STATESTORE_METRICS_PORT}. */
+    static String envName(String key) {
+        return "STATESTORE_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(java.util.Locale.ROOT);
     }
 
     private static void requireObject(JsonNode node, String where, String source) {

@@ -12,11 +12,16 @@ import dev.statestore.TypeMismatchException;
 import dev.statestore.codec.BuiltinCodecs;
 import dev.statestore.codec.JsonCodec;
 import dev.statestore.codec.OpaqueCodec;
+import dev.statestore.lock.StripeTable;
+import dev.statestore.metrics.JournalFigures;
+import dev.statestore.metrics.StoreStats;
 import dev.statestore.platform.FileModes;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,12 +36,14 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
  * out again to later {@code map} calls with the same codecs.
  */
 public final class DefaultStateStore implements StateStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultStateStore.class);
     private final StoreConfig config;
     private final Path dataDir;
     private final FileModes modes;
@@ -272,6 +279,61 @@ public final class DefaultStateStore implements StateStore {
         return StoreMetadata.read(StoreFiles.storeDir(dataDir, name), name);
     }
 
+    /** The names of the stores in the data directory, sorted. */
+    public List<String> names() {
+        ensureOpen();
+        return storeNames();
+    }
+
+    /**
+     * What is true of store {@code name} as a whole, read from its shared files (attaching it if
+     * needed): entries, capacity, file bytes, attached processes (dead ones are reaped on the way),
+     * lock takeovers by any process, the journal and its named subscriptions.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    public StoreStats stats(String name) {
+        OpenedStore s = openedOrExisting(name);
+        Path storeDir = StoreFiles.storeDir(dataDir, name);
+        StoreMetadata meta = s.metadata;
+        StripeTable stripes = s.map.stripes();
+        List<StoreInfo.AttachedProcess> attached = s.processes.live(); // reaps dead processes: before crashes()
+        return new StoreStats(name, meta.keyCodec(), meta.valueCodec(), s.map.longSize(),
+                (long) (meta.entries() * meta.maxGrowth()), s.map.fillRatio(), directorySize(storeDir),
+                stripes.stripes(), stripes.takeoversAllProcesses(), s.processes.crashes(), attached,
+                s.journal == null ? null : JournalFigures.of(s.journal, storeDir));
+    }
+
+    /**
+     * Runs {@code action} while store {@code name} is frozen in every process: this thread holds
+     * the store's creation lock (no process attaches meanwhile) and every lock stripe, taken in
+     * ascending order as multi-key changes take them, so no deadlock. Every Chronicle operation on
+     * the map and every journal append runs under a stripe, so while the action runs neither the
+     * map file nor the journal changes: a copy of them taken by the action is consistent. Writers
+     * in all processes wait meanwhile; keep the action short, and do not use the store from it.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     * @throws dev.statestore.StoreLockTimeoutException when a live process holds a stripe past the lock timeout
+     */
+    public <T> T whileFrozen(String name, Supplier<T> action) {
+        OpenedStore s = openedOrExisting(name);
+        StoreLock lock;
+        try {
+            lock = StoreLock.acquire(StoreFiles.storeDir(dataDir, name), modes);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot take its lock file (" + e + ")", e);
+        }
+        try {
+            return s.map.withAllStripes(action);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("store '{}': releasing its lock file failed ({})", name, e.toString());
+            }
+        }
+    }
+
     private static Codec<?> genericCodec(String id) {
         Codec<?> builtin = BuiltinCodecs.byId(id);
         if (builtin != null) {
@@ -386,7 +448,7 @@ public final class DefaultStateStore implements StateStore {
 
     private void bind(OpenedStore s, MeterRegistry registry) {
         s.map.meters().bindTo(registry, new OpenedStoreFigures(s, StoreFiles.storeDir(dataDir, s.metadata.name())),
-                config.percentileHistograms());
+                config.percentileHistograms(), config.timerSampling());
     }
 
     @Override

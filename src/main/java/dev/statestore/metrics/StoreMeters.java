@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
@@ -18,6 +19,8 @@ import java.util.function.ToDoubleFunction;
  * {@code statestore.*}.
  */
 public final class StoreMeters {
+    /** One description for both results: Prometheus shows one HELP line per metric name. */
+    private static final String GETS_DESCRIPTION = "Gets by this process, by result: hit (found a value) or miss";
     private final String store;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -28,6 +31,7 @@ public final class StoreMeters {
     private volatile Timer getTimer;
     private volatile Timer putTimer;
     private volatile Timer removeTimer;
+    private volatile int sampleMask;
 
     public StoreMeters(String store) {
         this.store = store;
@@ -37,9 +41,19 @@ public final class StoreMeters {
         return store;
     }
 
-    /** A start time for {@link #recordGet} and friends: 0 (no clock read) while no registry is bound. */
+    /**
+     * A start time for {@link #recordGet} and friends: 0 (no clock read, nothing timed) while no
+     * registry is bound, and for all but one operation in the timer sampling (counters still count).
+     */
     public long start() {
-        return getTimer == null ? 0 : System.nanoTime();
+        if (getTimer == null) {
+            return 0;
+        }
+        int mask = sampleMask;
+        if (mask != 0 && (ThreadLocalRandom.current().nextInt() & mask) != 0) {
+            return 0;
+        }
+        return System.nanoTime();
     }
 
     public void recordGet(long start, boolean hit) {
@@ -95,13 +109,15 @@ public final class StoreMeters {
      *
      * @param figures the store-wide figures read from the shared files
      * @param percentiles whether timers publish percentile histograms
+     * @param timerSampling time one operation in this many (a power of two)
      */
-    public void bindTo(MeterRegistry registry, StoreFigures figures, boolean percentiles) {
+    public void bindTo(MeterRegistry registry, StoreFigures figures, boolean percentiles, int timerSampling) {
+        this.sampleMask = timerSampling - 1;
         Tags tags = Tags.of("cache", store);
         FunctionCounter.builder("cache.gets", hits, LongAdder::sum).tags(tags).tag("result", "hit")
-                .description("Gets that found a value").register(registry);
+                .description(GETS_DESCRIPTION).register(registry);
         FunctionCounter.builder("cache.gets", misses, LongAdder::sum).tags(tags).tag("result", "miss")
-                .description("Gets that found nothing").register(registry);
+                .description(GETS_DESCRIPTION).register(registry);
         FunctionCounter.builder("cache.puts", puts, LongAdder::sum).tags(tags)
                 .description("Entries added or replaced").register(registry);
         FunctionCounter.builder("cache.evictions", evictions, LongAdder::sum).tags(tags)

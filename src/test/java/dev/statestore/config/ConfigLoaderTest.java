@@ -246,4 +246,165 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> StoreConfig.load(missing));
         assertContains(e.getMessage(), missing.toString(), "does not exist", "--config FILE");
     }
+
+    // ---------------------------------------------------------------- metrics and store types
+
+    @Test
+    void metricsSectionGivesTheEndpointItDescribes() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml("metrics:\n  enabled: false\n  host: 10.1.2.3\n  port: 9100\n"
+                + "  percentiles: true\n"));
+        assertEquals(new StoreConfig.Metrics(false, "10.1.2.3", 9100, true), config.metrics());
+        assertTrue(config.percentileHistograms());
+    }
+
+    @Test
+    void withoutAMetricsSectionTheEndpointIsOnLoopbackPort9464() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml("dataDir: ./data\n"));
+        assertEquals(new StoreConfig.Metrics(true, "127.0.0.1", 9464, false), config.metrics());
+        assertFalse(config.metrics().hostExplicit(), "a defaulted host may not be widened to a non-loopback one");
+        assertFalse(config.percentileHistograms());
+    }
+
+    @Test
+    void misspeltMetricsKeyIsRefusedSuggestingTheRightOne() throws IOException {
+        ConfigException e = refused("metrics:\n  prot: 9100\n");
+        assertContains(e.getMessage(), "unknown key 'metrics.prot'", "did you mean 'metrics.port'?",
+                "valid keys here: enabled, host, port, percentiles");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "-1", "65536", "70000"})
+    void outOfRangeMetricsPortIsRefusedNamingTheKeyTheValueAndTheRange(String port) throws IOException {
+        ConfigException e = refused("metrics:\n  port: " + port + "\n");
+        assertContains(e.getMessage(), "key metrics.port = " + port + ": must be between 1 and 65535");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"lots", "9464.5", "'[1]'"})
+    void nonWholeNumberMetricsPortIsRefused(String port) throws IOException {
+        ConfigException e = refused("metrics:\n  port: " + port + "\n");
+        assertContains(e.getMessage(), "key metrics.port", "must be a whole number between 1 and 65535");
+    }
+
+    @Test
+    void nonBooleanMetricsFlagIsRefused() throws IOException {
+        ConfigException e = refused("metrics:\n  enabled: sometimes\n");
+        assertContains(e.getMessage(), "key metrics.enabled = 'sometimes'", "must be true or false");
+    }
+
+    @Test
+    void systemPropertiesOverrideTheMetricsAddressAndAreNamedWhenWrong() throws IOException {
+        Path file = yaml("metrics:\n  port: 9100\n");
+        withProperty("statestore.metrics.port", "9200", () -> assertEquals(9200, StoreConfig.load(file).metrics().port()));
+        withProperty("statestore.metrics.host", "::1", () -> {
+            StoreConfig.Metrics metrics = StoreConfig.load(file).metrics();
+            assertEquals("::1", metrics.host());
+            assertTrue(metrics.hostExplicit(), "a host set by -D is set explicitly");
+        });
+        withProperty("statestore.metrics.port", "99999", () -> assertContains(
+                assertThrows(ConfigException.class, () -> StoreConfig.load(file)).getMessage(),
+                "key metrics.port = 99999 (from -Dstatestore.metrics.port): must be between 1 and 65535"));
+    }
+
+    private static void withProperty(String key, String value, Runnable action) {
+        String previous = System.setProperty(key, value);
+        try {
+            action.run();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, previous);
+            }
+        }
+    }
+
+    @Test
+    void environmentVariableNamesFollowTheKeys() {
+        assertEquals("STATESTORE_METRICS_PORT", ConfigLoader.envName("metrics.port"));
+        assertEquals("STATESTORE_DATA_DIR", ConfigLoader.envName("dataDir"));
+    }
+
+    @Test
+    void storeTypesAreReadForServeToCreateTheStore() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml("stores:\n  sessions:\n    keyType: string\n    valueType: bytes\n"
+                + "    entries: 10\n  counters:\n    entries: 20\n"));
+        assertEquals(new StoreConfig.StoreSpec("sessions", MapOptions.builder().entries(10).build(), "string", "bytes"),
+                config.storeSpecs().get("sessions"));
+        assertFalse(config.storeSpecs().get("counters").typed());
+        assertEquals(MapOptions.builder().entries(10).build(), config.stores().get("sessions"), "stores() is unchanged");
+    }
+
+    @Test
+    void unknownStoreTypeIsRefusedListingTheTypes() throws IOException {
+        ConfigException e = refused("stores:\n  sessions:\n    keyType: text\n    valueType: string\n");
+        assertContains(e.getMessage(), "key stores.sessions.keyType = 'text'", "must be one of string, bytes, int64, int32");
+    }
+
+    @Test
+    void keyTypeWithoutValueTypeIsRefused() throws IOException {
+        ConfigException e = refused("stores:\n  sessions:\n    keyType: string\n");
+        assertContains(e.getMessage(), "key stores.sessions.valueType is missing", "set both or neither");
+    }
+
+    // ---------------------------------------------------------------- journal retention, expiry, bound
+
+    @Test
+    void retentionExpiryAndBoundKeysGiveTheOptionsTheyDescribe() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml(String.join("\n",
+                "defaults:",
+                "  journalRoll: hourly",
+                "  journalRetention: 7d",
+                "  journalRetentionBytes: 10485760",
+                "stores:",
+                "  sessions:",
+                "    ttl: 30m",
+                "    expireAfterAccess: true",
+                "  tokens:",
+                "    perEntryTtl: true",
+                "    maxEntries: 5000",
+                "  audit:",
+                "    journalRetention: PT12H",
+                "")));
+        MapOptions sessions = config.optionsFor("sessions", MapOptions.defaults());
+        assertEquals(java.time.Duration.ofMinutes(30), sessions.resolvedTtl());
+        assertTrue(sessions.resolvedExpireAfterAccess());
+        assertEquals(dev.statestore.JournalRoll.HOURLY, sessions.resolvedJournalRoll());
+        assertEquals(java.time.Duration.ofDays(7), sessions.resolvedJournalRetention());
+        assertEquals(10485760, sessions.resolvedJournalRetentionBytes());
+        MapOptions tokens = config.optionsFor("tokens", MapOptions.defaults());
+        assertTrue(tokens.resolvedExpiring());
+        assertEquals(null, tokens.resolvedTtl());
+        assertEquals(5000, tokens.resolvedMaxEntries());
+        assertEquals(java.time.Duration.ofHours(12), config.optionsFor("audit", MapOptions.defaults()).resolvedJournalRetention());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"ttl | soon", "ttl | 0s", "ttl | -5m", "journalRetention | 3 weeks", "journalRetention | PT0S"})
+    void badDurationIsRefusedNamingTheKeyAndTheForms(String key, String value) throws IOException {
+        ConfigException e = refused("defaults:\n  " + key + ": " + value + "\n");
+        assertContains(e.getMessage(), "key defaults." + key + " = '" + value + "'",
+                "must be a positive duration such as 500ms, 30s, 15m, 2h, 7d or PT30S");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "maxEntries            | 0    | between 1 and 1099511627776",
+            "journalRetentionBytes | 1000 | between 1048576 and 9223372036854775807"})
+    void outOfRangeBoundIsRefusedNamingTheKeyTheValueAndTheRange(String key, String value, String range) throws IOException {
+        ConfigException e = refused("defaults:\n  " + key + ": " + value + "\n");
+        assertContains(e.getMessage(), "key defaults." + key + " = " + value + ": ", range);
+    }
+
+    @Test
+    void unknownJournalRollIsRefusedListingTheChoices() throws IOException {
+        ConfigException e = refused("defaults:\n  journalRoll: weekly\n");
+        assertContains(e.getMessage(), "key defaults.journalRoll = 'weekly'", "must be hourly or daily");
+    }
+
+    @Test
+    void nonBooleanExpiryFlagIsRefused() throws IOException {
+        ConfigException e = refused("stores:\n  s:\n    expireAfterAccess: often\n");
+        assertContains(e.getMessage(), "key stores.s.expireAfterAccess = 'often'", "must be true or false");
+    }
 }

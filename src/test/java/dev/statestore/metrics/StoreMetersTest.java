@@ -1,6 +1,7 @@
 package dev.statestore.metrics;
 
 import dev.statestore.StateStore;
+import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class StoreMetersTest {
     @Test
     void boundRegistryCountsHitsMissesPutsAndReportsStoreFigures() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (StateStore store = StateStore.open(dir)) {
+        try (StateStore store = StateStore.open(StoreConfig.builder(dir).timerSampling(1).build())) {
             StoreMap<String, String> early = store.map("early", String.class, String.class);
             store.bindTo(registry);
             StoreMap<String, String> late = store.map("late", String.class, String.class); // bound on attach
@@ -46,6 +47,22 @@ class StoreMetersTest {
             assertEquals(1.0, registry.get("statestore.attached.processes").tags("cache", "early").gauge().value());
             double fill = registry.get("statestore.fill.ratio").tags("cache", "early").gauge().value();
             assertTrue(fill > 0 && fill < 0.001, "fill " + fill);
+        }
+    }
+
+    @Test
+    void byDefaultTimersSampleOneOperationInSixteenWhileCountersCountEveryOne() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (StateStore store = StateStore.open(dir)) {
+            store.bindTo(registry);
+            StoreMap<String, String> m = store.map("sampled", String.class, String.class);
+            m.put("k", "v");
+            for (int i = 0; i < 16_000; i++) {
+                m.get("k");
+            }
+            assertEquals(16_000.0, registry.get("cache.gets").tags("cache", "sampled", "result", "hit").functionCounter().count());
+            long timed = registry.get("statestore.operation").tags("cache", "sampled", "op", "get").timer().count();
+            assertTrue(timed > 500 && timed < 1500, "about 1000 of 16000 gets timed, was " + timed);
         }
     }
 }
