@@ -32,6 +32,9 @@ final class OpenedStore {
                 s.close();
             }
             map.closeSubscriptions();
+            if (map.readHandle() != map.chronicle()) {
+                map.readHandle().close();
+            }
             map.chronicle().close();
         } finally {
             try {

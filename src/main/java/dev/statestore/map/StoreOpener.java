@@ -114,8 +114,12 @@ final class StoreOpener {
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
-            OpenedStore opened = new OpenedStore(meta, newStoreMap(name, chronicle, keys, values, meta, journal,
-                    storeDir, modes, stripes), processes, slot, journal);
+            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
+                    storeDir, modes, stripes);
+            if (journal != null && !meta.stamped()) {
+                readThrough(storeMap, build(meta, keys, values, mapFile, null));
+            }
+            OpenedStore opened = new OpenedStore(meta, storeMap, processes, slot, journal);
             opened.repairedAtOpen = REPORT.get().mapRepaired;
             return opened;
         } catch (IOException e) {
@@ -132,6 +136,11 @@ final class StoreOpener {
 
     private static int segments(ChronicleMap<?, ?> chronicle) {
         return ((VanillaChronicleMap<?, ?, ?>) chronicle).segments();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void readThrough(ChronicleStoreMap storeMap, ChronicleMap handle) {
+        storeMap.readThrough(handle);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
