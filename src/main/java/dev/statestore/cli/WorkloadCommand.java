@@ -59,6 +59,11 @@ final class WorkloadCommand extends Commands.Base {
             defaultValue = "park")
     String waitStrategy;
 
+    @Option(names = "--events", paramLabel = "FILE",
+            description = "subscribe: append event lines to FILE (written through at once: they survive kill -9)"
+                    + " instead of stdout")
+    Path events;
+
     @Option(names = "--await", paramLabel = "FILE", description = "wait until FILE exists before opening the store")
     Path await;
 
@@ -197,7 +202,7 @@ final class WorkloadCommand extends Commands.Base {
     }
 
     /** Prints "ready" once positioned, then "event SEQ TYPE KEY VALUE" per event, until --count events. */
-    private int subscribe(StoreMap<String, String> map, PrintWriter out) throws InterruptedException {
+    private int subscribe(StoreMap<String, String> map, PrintWriter out) throws InterruptedException, IOException {
         Position position;
         if (from.equals("start")) {
             position = Position.START;
@@ -217,16 +222,27 @@ final class WorkloadCommand extends Commands.Base {
         }
         CountDownLatch remaining = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
         CountDownLatch readyPrinted = new CountDownLatch(1); // "ready" comes before the first event line
+        java.io.OutputStream file = events == null ? null : Files.newOutputStream(events,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         try (Subscription s = map.subscribe(position, e -> {
             readyPrinted.await();
-            out.println(String.format(Locale.ROOT, "event %d %s %s %s", e.sequence(), e.type(), e.key(), e.value()));
-            out.flush();
+            String line = String.format(Locale.ROOT, "event %d %s %s %s", e.sequence(), e.type(), e.key(), e.value());
+            if (file != null) {
+                file.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)); // one write(2) per event
+            } else {
+                out.println(line);
+                out.flush();
+            }
             remaining.countDown();
         }, SubscribeOptions.builder().waitStrategy(strategy).build())) {
             out.println("ready");
             out.flush();
             readyPrinted.countDown();
             remaining.await();
+        } finally {
+            if (file != null) {
+                file.close();
+            }
         }
         return Main.OK;
     }
