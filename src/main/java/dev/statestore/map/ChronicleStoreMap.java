@@ -1126,9 +1126,4 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         return e;
     }
-
-    @Override
-    public String toString() {
-        return super.toString();
-    }
 }
