@@ -11,6 +11,15 @@ import dev.statestore.codec.BuiltinCodecs;
 import dev.statestore.map.DefaultStateStore;
 import dev.statestore.platform.ProcessIdentity;
 import dev.statestore.registry.StoreMetadata;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -69,6 +78,7 @@ public final class Agent implements AutoCloseable {
     private final Instant started = Instant.now();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile MetricsEndpoint endpoint;
+    private JvmGcMetrics gcMeters;
 
     private Agent(DefaultStateStore store, StoreConfig config) {
         this.store = store;
@@ -100,6 +110,10 @@ public final class Agent implements AutoCloseable {
     private void begin() {
         InetSocketAddress address = config.metrics().enabled() ? address(config.metrics()) : null;
         store.bindTo(registry);
+        bindProcessMeters();
+        Gauge.builder("statestore.agent.stores.failed", failures, Map::size)
+                .description("Stores the agent cannot open or read (it retries them; /health names each and the cause)")
+                .register(registry);
         openConfigured();
         openNew();
         housekeeping.every("refresh", HOUSEKEEPING_PERIOD, this::refresh);
@@ -109,6 +123,18 @@ public final class Agent implements AutoCloseable {
             LOG.info("serving {}/metrics and {}/health", endpoint.base(), endpoint.base());
         } else {
             LOG.info("metrics.enabled is false: no HTTP endpoint; housekeeping runs");
+        }
+    }
+
+    /**
+     * The agent JVM's own meters (memory, GC, threads, classes, CPU, uptime, open files), as every
+     * Micrometer-instrumented service exports them, so the usual JVM dashboards work unchanged.
+     */
+    private void bindProcessMeters() {
+        gcMeters = new JvmGcMetrics();
+        for (MeterBinder binder : new MeterBinder[] {new JvmMemoryMetrics(), gcMeters, new JvmThreadMetrics(),
+                new ClassLoaderMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics()}) {
+            binder.bindTo(registry);
         }
     }
 
@@ -236,7 +262,10 @@ public final class Agent implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** The health report: {@code status} "up", or "degraded" when a store cannot be opened or read. */
+    /**
+     * The health report: {@code status} "up", or "degraded" when a store cannot be opened or read
+     * (served with HTTP 503).
+     */
     public ObjectNode health() {
         ObjectNode root = HealthReport.JSON.createObjectNode();
         root.put("status", "up");
@@ -264,9 +293,15 @@ public final class Agent implements AutoCloseable {
         return root;
     }
 
+    /**
+     * {@code /health}: 200 when every store is up, 503 when one cannot be opened or read (the body
+     * says which and why), so an HTTP probe (systemd, Kubernetes, a load balancer) sees the failure.
+     */
     private MetricsEndpoint.Response healthResponse() {
+        ObjectNode health = health();
+        int status = "up".equals(health.get("status").asText()) ? 200 : 503;
         try {
-            return new MetricsEndpoint.Response(200, "application/json", HealthReport.JSON.writeValueAsString(health()) + "\n");
+            return new MetricsEndpoint.Response(status, "application/json", HealthReport.JSON.writeValueAsString(health) + "\n");
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -279,7 +314,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {endpoint, housekeeping}) {
+        for (AutoCloseable c : new AutoCloseable[] {endpoint, housekeeping, gcMeters}) {
             try {
                 if (c != null) {
                     c.close();

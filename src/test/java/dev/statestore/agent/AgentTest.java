@@ -185,6 +185,42 @@ class AgentTest {
     }
 
     @Test
+    void healthIs503NamingTheStoreThatCannotBeOpenedWhileMetricsKeepServingTheOthers() throws Exception {
+        StoreConfig config = config(Scrapes.freePort());
+        try (DefaultStateStore store = DefaultStateStore.open(config)) {
+            store.map("orders", String.class, String.class).put("a", "1");
+            store.map("broken", String.class, String.class).put("b", "2");
+        }
+        Files.writeString(dir.resolve("data").resolve("broken").resolve("store.json"), "{ not json");
+        try (DefaultStateStore store = DefaultStateStore.open(config); Agent agent = Agent.start(store, config)) {
+            HttpResponse<String> response = Scrapes.get(agent.endpoint().resolve("/health"));
+            assertEquals(503, response.statusCode(), response.body());
+            JsonNode health = JSON.readTree(response.body());
+            assertEquals("degraded", health.get("status").asText());
+            Map<String, JsonNode> byName = new java.util.HashMap<>();
+            health.get("stores").forEach(s -> byName.put(s.get("name").asText(), s));
+            assertEquals(1, byName.get("orders").get("entries").asLong(), response.body());
+            assertTrue(byName.get("broken").get("error").asText().contains("store.json"), response.body());
+            Map<String, Double> samples = scrape(agent);
+            assertEquals(1.0, samples.get("cache_size{cache=\"orders\"}"), "the healthy store is still served");
+            assertEquals(1.0, samples.get("statestore_agent_stores_failed"));
+        }
+    }
+
+    @Test
+    void scrapeHasTheAgentJvmsOwnMeters() {
+        StoreConfig config = config(Scrapes.freePort());
+        try (DefaultStateStore store = DefaultStateStore.open(config); Agent agent = Agent.start(store, config)) {
+            Set<String> names = Scrapes.names(Scrapes.get(agent.endpoint().resolve("/metrics")).body());
+            for (String expected : new String[] {"jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total",
+                    "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_cpu_usage",
+                    "process_uptime_seconds", "process_files_open_files"}) {
+                assertTrue(names.contains(expected), expected + " in " + names);
+            }
+        }
+    }
+
+    @Test
     void storeCreatedAfterStartIsAttachedByTheNextHousekeepingRun() {
         StoreConfig config = config(Scrapes.freePort());
         try (DefaultStateStore store = DefaultStateStore.open(config); Agent agent = Agent.start(store, config)) {
