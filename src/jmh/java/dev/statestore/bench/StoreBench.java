@@ -35,7 +35,10 @@ import java.util.concurrent.TimeUnit;
  * {@code none | async | always} ({@code async} is the default of a new store). {@code metrics}:
  * {@code bound} registers the store's meters with a Prometheus registry (latency timers run),
  * {@code unbound} does not. {@code dir}: where the data directory is made ({@code /dev/shm} for
- * the headline; a disk directory to see what the page cache and msync cost).
+ * the headline; a disk directory to see what the page cache and msync cost). {@code grownFrom}:
+ * {@code 1}, the store is created for {@code keys} entries (right-sized); {@code 10}, it is created
+ * for {@code keys / 10} and grows tenfold while the set-up fills it (Chronicle adds tiers to its
+ * segments), the case of issue 6's "capacity that grows".
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +58,8 @@ public class StoreBench {
     String metrics;
     @Param("/dev/shm")
     String dir;
+    @Param("1")
+    int grownFrom;
 
     private Path dataDir;
     private StateStore store;
@@ -66,7 +71,7 @@ public class StoreBench {
     @Setup(Level.Trial)
     public void open() {
         dataDir = Workload.newDir(dir, "store");
-        MapOptions.Builder options = MapOptions.builder().entries(keys).averageKeySize(14).averageValueSize(valueSize);
+        MapOptions.Builder options = MapOptions.builder().entries(keys / grownFrom).averageKeySize(14).averageValueSize(valueSize);
         if (journal.equals("off")) {
             options.journal(false);
         } else {
