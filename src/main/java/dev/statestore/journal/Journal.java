@@ -17,6 +17,8 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.threads.LongPauser;
+import net.openhft.chronicle.threads.TimingPauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
@@ -87,7 +89,8 @@ public final class Journal implements AutoCloseable {
             SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(roll == JournalRoll.HOURLY ? RollCycles.FAST_HOURLY : RollCycles.FAST_DAILY)
                     .syncMode(syncMode)
-                    .timeoutMS(QUEUE_TIMEOUT_MILLIS);
+                    .timeoutMS(QUEUE_TIMEOUT_MILLIS)
+                    .pauserSupplier(Journal::appendLockPauser);
             if (clock != null) {
                 builder.timeProvider(clock);
             }
@@ -98,6 +101,20 @@ public final class Journal implements AutoCloseable {
                     + "): restore the store from a backup, or move the journal directory aside and run"
                     + " 'statestore recover " + store + "'", e);
         }
+    }
+
+    /**
+     * How a writer waits for the queue's cross-process append lock. Chronicle's default
+     * ({@code YieldingPauser(500_000)}) retries the compare-and-swap 500,000 times back to back before
+     * it first yields: while the holder runs on the other core that hammers the lock's cache line, and
+     * when the holder is descheduled (2 cores, other processes) the waiter burns whole time slices
+     * the holder needs to finish. The critical section is a few hundred nanoseconds (one event copied
+     * while the writer holds its stripe), so: spin politely (onSpinWait) for 5 us, which covers a
+     * holder that is running; yield until 50 us, which lets a descheduled holder run; then park in
+     * steps growing from 10 to 100 us until Chronicle's lock timeout.
+     */
+    static TimingPauser appendLockPauser() {
+        return new LongPauser(5, 50, 10, 100, TimeUnit.MICROSECONDS);
     }
 
     public String store() {
