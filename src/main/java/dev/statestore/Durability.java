@@ -9,7 +9,10 @@ package dev.statestore;
 public enum Durability {
     /** Never forced: the kernel writes dirty pages back on its own (by default within ~30 s). A power loss can lose that much. */
     NONE,
-    /** Writeback is requested after each change (msync MS_ASYNC) without waiting: a power loss can lose the last few seconds. The default. */
+    /**
+     * Writeback is requested after each change (msync MS_ASYNC) without waiting: a power loss can
+     * lose the last few seconds. The default.
+     */
     ASYNC,
     /**
      * Each change's journal entry is on disk (msync MS_SYNC) before the call returns: a power loss

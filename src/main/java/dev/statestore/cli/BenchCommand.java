@@ -556,13 +556,7 @@ final class BenchCommand extends Commands.Base {
     // ---------------------------------------------------------------- subscribe-latency
 
     private int runSubscribeLatency() throws InterruptedException {
-        SubscribeOptions.WaitStrategy strategy;
-        switch (waitStrategy) {
-            case "busy": strategy = SubscribeOptions.WaitStrategy.BUSY_SPIN; break;
-            case "yield": strategy = SubscribeOptions.WaitStrategy.YIELD; break;
-            case "park": strategy = SubscribeOptions.WaitStrategy.PARK; break;
-            default: throw new UsageException("--wait must be busy, yield or park, was '" + waitStrategy + "'");
-        }
+        SubscribeOptions.WaitStrategy strategy = Rendering.waitStrategy(waitStrategy);
         try (DefaultStateStore store = main.openStore()) {
             StoreMap<String, byte[]> map = map(store);
             if (!map.hasJournal()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.statestore.Codec;
+import dev.statestore.SubscribeOptions;
 import dev.statestore.codec.BuiltinCodecs;
 
 import java.io.IOException;
@@ -97,5 +98,15 @@ final class Rendering {
         if (!ok) {
             throw new UsageException(what + " " + node + " must be " + expected);
         }
+    }
+
+    /** The {@code --wait} option: busy, yield or park. */
+    static SubscribeOptions.WaitStrategy waitStrategy(String text) {
+        return switch (text) {
+            case "busy" -> SubscribeOptions.WaitStrategy.BUSY_SPIN;
+            case "yield" -> SubscribeOptions.WaitStrategy.YIELD;
+            case "park" -> SubscribeOptions.WaitStrategy.PARK;
+            default -> throw new UsageException("--wait must be busy, yield or park, was '" + text + "'");
+        };
     }
 }

@@ -159,6 +159,7 @@ final class WorkloadCommand extends Commands.Base {
                             out.flush();
                         }
                     }
+                    // never falls through: the loop ends only when the process is killed
                 case "transfer":
                     return transfer(map, out);
                 case "load": // computeIfAbsent(--prefix) with a loader that appends "loaded PID" to --file
@@ -213,13 +214,7 @@ final class WorkloadCommand extends Commands.Base {
         } else {
             throw new UsageException("--from must be start, end or named:NAME, was '" + from + "'");
         }
-        SubscribeOptions.WaitStrategy strategy;
-        switch (waitStrategy) {
-            case "busy": strategy = SubscribeOptions.WaitStrategy.BUSY_SPIN; break;
-            case "yield": strategy = SubscribeOptions.WaitStrategy.YIELD; break;
-            case "park": strategy = SubscribeOptions.WaitStrategy.PARK; break;
-            default: throw new UsageException("--wait must be busy, yield or park, was '" + waitStrategy + "'");
-        }
+        SubscribeOptions.WaitStrategy strategy = Rendering.waitStrategy(waitStrategy);
         CountDownLatch remaining = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
         CountDownLatch readyPrinted = new CountDownLatch(1); // "ready" comes before the first event line
         java.io.OutputStream file = events == null ? null : Files.newOutputStream(events,

@@ -79,12 +79,11 @@ public final class Journal implements AutoCloseable {
             throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
         }
-        SyncMode syncMode;
-        switch (durability) {
-            case ALWAYS: syncMode = SyncMode.SYNC; break;
-            case ASYNC: syncMode = SyncMode.ASYNC; break;
-            default: syncMode = SyncMode.NONE; break;
-        }
+        SyncMode syncMode = switch (durability) {
+            case ALWAYS -> SyncMode.SYNC;
+            case ASYNC -> SyncMode.ASYNC;
+            case NONE -> SyncMode.NONE;
+        };
         try {
             SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
                     .rollCycle(roll == JournalRoll.HOURLY ? RollCycles.FAST_HOURLY : RollCycles.FAST_DAILY)

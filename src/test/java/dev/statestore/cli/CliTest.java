@@ -104,7 +104,8 @@ class CliTest {
         run("rm", "t", "k");
         Result tail = run("tail", "t");
         assertEquals(3, tail.out().size(), tail.out().toString());
-        assertTrue(tail.out().get(0).matches("\\{\"seq\":\\d+,\"time\":\"[^\"]+\",\"type\":\"PUT\",\"key\":\"k\",\"value\":\"v1\",\"pid\":\\d+}"),
+        assertTrue(tail.out().get(0).matches(
+                        "\\{\"seq\":\\d+,\"time\":\"[^\"]+\",\"type\":\"PUT\",\"key\":\"k\",\"value\":\"v1\",\"pid\":\\d+}"),
                 tail.out().get(0));
         assertTrue(tail.out().get(2).contains("\"type\":\"REMOVE\""), tail.out().get(2));
         Result verify = run("verify", "t");

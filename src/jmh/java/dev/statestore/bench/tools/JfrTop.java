@@ -19,7 +19,8 @@ import java.util.Set;
  * Where a JFR recording's CPU samples are: {@code JfrTop FILE.jfr [THREAD_PREFIX] [N]}. Prints the
  * top N methods by self time (the frame on top of the stack) and by total time (anywhere on the
  * stack), as shares of the execution samples of threads whose name starts with THREAD_PREFIX
- * (default: every thread). Frames of the JMH harness are left out of the totals. Stack traces in JFR are cut at 64 frames by default, so "total" shares
+ * (default: every thread). Frames of the JMH harness are left out of the totals. Stack traces in
+ * JFR are cut at 64 frames by default, so "total" shares
  * of frames near the bottom of deep stacks are lower bounds.
  */
 public final class JfrTop {

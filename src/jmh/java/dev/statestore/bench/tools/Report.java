@@ -209,7 +209,8 @@ public final class Report {
         System.out.println();
         System.out.println("### Processes on one store (`statestore bench`, 1 thread each; medians of the rounds)");
         System.out.println();
-        System.out.println("| operation | 1 process ops/s | 2 processes ops/s | scaling | p99 us, 1 / 2 processes | p99.9 us, 1 / 2 processes |");
+        System.out.println("| operation | 1 process ops/s | 2 processes ops/s | scaling"
+                + " | p99 us, 1 / 2 processes | p99.9 us, 1 / 2 processes |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         System.out.printf(Locale.ROOT, "| put, journal on | %s | %s | %s | %s / %s | %s / %s |%n", num(put1), num(put2), ratio(put2, put1),
                 dec(bench("put-p1", "latencyMicros", "p99")), dec(bench("put-p2", "latencyMicros", "p99")),
