@@ -41,6 +41,7 @@ public final class MapOptions {
     private final Boolean perEntryTtl;
     private final Boolean expireAfterAccess;
     private final Long maxEntries;
+    private final Long maxBytes;
 
     private MapOptions(Builder b) {
         this.entries = b.entries;
@@ -56,6 +57,7 @@ public final class MapOptions {
         this.perEntryTtl = b.perEntryTtl;
         this.expireAfterAccess = b.expireAfterAccess;
         this.maxEntries = b.maxEntries;
+        this.maxBytes = b.maxBytes;
     }
 
     public static Builder builder() {
@@ -107,15 +109,25 @@ public final class MapOptions {
         b.perEntryTtl = perEntryTtl != null ? perEntryTtl : fallback.perEntryTtl;
         b.expireAfterAccess = expireAfterAccess != null ? expireAfterAccess : fallback.expireAfterAccess;
         b.maxEntries = maxEntries != null ? maxEntries : fallback.maxEntries;
+        b.maxBytes = maxBytes != null ? maxBytes : fallback.maxBytes;
         return b.build();
     }
 
-    /** Number of entries, resolved against {@link #resolvedMaxEntries} when set, else the built-in default. */
+    /**
+     * Number of entries: when not set, {@link #resolvedMaxEntries} if set, else as many average
+     * entries (key and value) as {@link #resolvedMaxBytes} holds if set, else the built-in default.
+     */
     public long resolvedEntries() {
         if (entries != null) {
             return entries;
         }
-        return maxEntries != null ? maxEntries : DEFAULT_ENTRIES;
+        if (maxEntries != null) {
+            return maxEntries;
+        }
+        if (maxBytes != null) {
+            return Math.max(1, maxBytes / ((long) resolvedAverageKeySize() + resolvedAverageValueSize()));
+        }
+        return DEFAULT_ENTRIES;
     }
 
     public int resolvedAverageKeySize() {
@@ -174,6 +186,11 @@ public final class MapOptions {
         return maxEntries != null ? maxEntries : 0;
     }
 
+    /** The bound on the bytes entries take in the map file (least recently used are evicted past it); 0: unbounded. */
+    public long resolvedMaxBytes() {
+        return maxBytes != null ? maxBytes : 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MapOptions)) {
@@ -186,13 +203,14 @@ public final class MapOptions {
                 && Objects.equals(journalRetention, that.journalRetention)
                 && Objects.equals(journalRetentionBytes, that.journalRetentionBytes) && Objects.equals(ttl, that.ttl)
                 && Objects.equals(perEntryTtl, that.perEntryTtl)
-                && Objects.equals(expireAfterAccess, that.expireAfterAccess) && Objects.equals(maxEntries, that.maxEntries);
+                && Objects.equals(expireAfterAccess, that.expireAfterAccess) && Objects.equals(maxEntries, that.maxEntries)
+                && Objects.equals(maxBytes, that.maxBytes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync, journalRoll,
-                journalRetention, journalRetentionBytes, ttl, perEntryTtl, expireAfterAccess, maxEntries);
+                journalRetention, journalRetentionBytes, ttl, perEntryTtl, expireAfterAccess, maxEntries, maxBytes);
     }
 
     @Override
@@ -201,7 +219,7 @@ public final class MapOptions {
                 + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + ", journal=" + journal
                 + ", sync=" + sync + ", journalRoll=" + journalRoll + ", journalRetention=" + journalRetention
                 + ", journalRetentionBytes=" + journalRetentionBytes + ", ttl=" + ttl + ", perEntryTtl=" + perEntryTtl
-                + ", expireAfterAccess=" + expireAfterAccess + ", maxEntries=" + maxEntries + "}";
+                + ", expireAfterAccess=" + expireAfterAccess + ", maxEntries=" + maxEntries + ", maxBytes=" + maxBytes + "}";
     }
 
     /** Builds {@link MapOptions}; each option may be set once and is checked when set. */
@@ -219,6 +237,7 @@ public final class MapOptions {
         private Boolean perEntryTtl;
         private Boolean expireAfterAccess;
         private Long maxEntries;
+        private Long maxBytes;
 
         private Builder() {
         }
@@ -345,6 +364,23 @@ public final class MapOptions {
         public Builder maxEntries(long maxEntries) {
             requireUnset("maxEntries", this.maxEntries);
             this.maxEntries = checkRange("maxEntries", maxEntries, 1, 1L << 40);
+            return this;
+        }
+
+        /**
+         * Bounds the bytes the store's entries take in its map file (1 to 2^50): past it, the least
+         * recently used entries are evicted, journaled as {@link ChangeType#EVICT}. The bytes are
+         * Chronicle Map's allocation for each entry: key, value, a 16-byte expiry/access header and
+         * Chronicle's own size fields and checksum, rounded up to whole chunks. Combines with
+         * {@link #maxEntries}: either bound evicts. Fixed when the store is created; when
+         * {@link #entries} and {@link #maxEntries} are not set, entries default to {@code maxBytes}
+         * over the average key plus value size. The store must be able to hold it: creation
+         * fails when {@code maxBytes} is more than {@code entries x maxGrowth} average entries, or
+         * too small for one average entry per segment.
+         */
+        public Builder maxBytes(long maxBytes) {
+            requireUnset("maxBytes", this.maxBytes);
+            this.maxBytes = checkRange("maxBytes", maxBytes, 1, 1L << 50);
             return this;
         }
 

@@ -73,6 +73,9 @@ final class WorkloadCommand extends Commands.Base {
     @Option(names = "--max-entries", description = "a new store is bounded to this many entries")
     Long maxEntries;
 
+    @Option(names = "--max-bytes", description = "a new store is bounded to this many bytes of entries")
+    Long maxBytes;
+
     @Option(names = "--per-entry-ttl", description = "a new store takes per-entry TTLs")
     boolean perEntryTtl;
 
@@ -106,6 +109,9 @@ final class WorkloadCommand extends Commands.Base {
             }
             if (maxEntries != null) {
                 builder.maxEntries(maxEntries);
+            }
+            if (maxBytes != null) {
+                builder.maxBytes(maxBytes);
             }
             if (perEntryTtl) {
                 builder.perEntryTtl(true);

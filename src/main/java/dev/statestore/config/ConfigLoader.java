@@ -33,10 +33,11 @@ public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores", "metrics");
     static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth",
             "journal", "sync", "journalRoll", "journalRetention", "journalRetentionBytes", "ttl", "perEntryTtl",
-            "expireAfterAccess", "maxEntries");
+            "expireAfterAccess", "maxEntries", "maxBytes");
     static final List<String> STORE_KEYS = java.util.stream.Stream.concat(OPTION_KEYS.stream(),
             java.util.stream.Stream.of("keyType", "valueType")).toList();
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     static final List<String> METRICS_KEYS = List.of("enabled", "host", "port", "percentiles", "timerSampling");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -252,7 +253,7 @@ public final class ConfigLoader {
             }
             key = "journalRetentionBytes";
             if (node.has(key)) {
-                b.journalRetentionBytes(whole(node, prefix, key, source));
+                b.journalRetentionBytes(size(node, prefix, key, source));
             }
             key = "ttl";
             if (node.has(key)) {
@@ -269,6 +270,10 @@ public final class ConfigLoader {
             key = "maxEntries";
             if (node.has(key)) {
                 b.maxEntries(whole(node, prefix, key, source));
+            }
+            key = "maxBytes";
+            if (node.has(key)) {
+                b.maxBytes(size(node, prefix, key, source));
             }
         } catch (IllegalArgumentException e) {
             // the option's own message ends with ", was <value>": the value is named as written instead
@@ -304,6 +309,37 @@ public final class ConfigLoader {
         }
         throw new ConfigException(source + ": key " + prefix + key + " = '" + text + "' must be a positive duration such as"
                 + " 500ms, 30s, 15m, 2h, 7d or PT30S");
+    }
+
+    /**
+     * A size in bytes: a whole number, or one with a unit, 1024-based: {@code 512KB}, {@code 64MB},
+     * {@code 4GB}, {@code 1TB} (also {@code K}, {@code MiB}... in any case). A size past the range
+     * of a long is pinned to its end, as in {@link #whole}, so the option's range check refuses it.
+     */
+    private static long size(JsonNode node, String prefix, String key, String source) {
+        JsonNode v = node.get(key);
+        if (v.isNumber()) {
+            return whole(node, prefix, key, source);
+        }
+        String text = v.asText().trim();
+        Matcher m = SIZE.matcher(text);
+        if (!v.isTextual() || !m.matches()) {
+            throw new ConfigException(source + ": key " + prefix + key + " = '" + text + "' must be a size in bytes:"
+                    + " a whole number, or one with a unit such as 512KB, 64MB, 4GB or 1TB (1024-based)");
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(java.util.Locale.ROOT);
+        int shift = switch (unit.charAt(0)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+        } catch (ArithmeticException | NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static Number number(JsonNode node, String prefix, String key, String source) {

@@ -41,6 +41,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A {@link StoreMap} over a persisted {@link ChronicleMap}. Atomic operations delegate to Chronicle
@@ -86,13 +87,13 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     ChronicleStoreMap(String name, ChronicleMap<KS, VS> map, Conversion<K, KS> keys, Conversion<V, VS> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
-                      StripeTable stripes, long boundEntries, long accessTtlMillis) {
+                      StripeTable stripes, long boundEntries, long boundBytes, long accessTtlMillis) {
         this.name = name;
         this.reads = map;
         this.meters = new StoreMeters(name);
         if (values.stamped()) {
-            this.stamped = new StampedEntries<>((ChronicleMap<KS, byte[]>) map, meters, boundEntries, stripes.stripes(),
-                    accessTtlMillis);
+            this.stamped = new StampedEntries<>((ChronicleMap<KS, byte[]>) map, meters, boundEntries, boundBytes,
+                    stripes.stripes(), accessTtlMillis);
             this.stampedValues = (Conversion.Stamped<V>) values;
         } else {
             this.stamped = null;
@@ -173,6 +174,21 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             }
         }
         return size;
+    }
+
+    /** Bytes the entries occupy in the map file: Chronicle's allocated chunks, what {@code maxBytes} bounds. */
+    long usedBytes() {
+        long chunkSize = ((net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?>) map).chunkSize;
+        long chunks = 0;
+        for (int segment = 0; segment < stripes.stripes(); segment++) {
+            lock(segment);
+            try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
+                chunks += StampedEntries.usedChunks(c);
+            } finally {
+                unlock(segment);
+            }
+        }
+        return chunks * chunkSize;
     }
 
     @Override
@@ -264,7 +280,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         return stamped == null ? encoded : stamped.comparable(encoded);
     }
 
-    /** Whether the store's values carry expiry deadlines (created with ttl, perEntryTtl or maxEntries). */
+    /** Whether the store's values carry expiry deadlines (created with ttl, perEntryTtl, maxEntries or maxBytes). */
     boolean expiring() {
         return stamped != null;
     }
@@ -338,7 +354,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return false;
         }
         if (stamped != null) {
-            return locked(k, () -> stamped.read(k)) != null;
+            return locked(k, () -> stamped.read(k), NOT_GROWN) != null;
         }
         int segment = lock(k);
         try {
@@ -371,7 +387,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         VS v = storedValue(value);
         try {
             long start = meters.start();
-            VS previous = locked(k, () -> map.put(k, v));
+            VS previous = locked(k, () -> map.put(k, v), before -> grows(before, v));
             meters.recordPut(start);
             fillWarning.onPut(this);
             return values.fromStored(previous);
@@ -428,7 +444,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         try {
             long start = meters.start();
-            VS previous = locked(k, () -> map.remove(k));
+            VS previous = locked(k, () -> map.remove(k), NOT_GROWN);
             if (previous != null) {
                 meters.recordRemove(start);
             }
@@ -450,7 +466,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         try {
             VS v = values.toStored(values.codec.type().cast(value));
-            return locked(k, () -> map.remove(k, v));
+            return locked(k, () -> map.remove(k, v), NOT_GROWN);
         } finally {
             synced();
         }
@@ -772,7 +788,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                         if (sameStored(e.getValue(), target) && stampedRemove(k, (byte[]) target)) {
                             return true;
                         }
-                    } else if (Objects.deepEquals(e.getValue(), target) && locked(k, () -> map.remove(k, target))) {
+                    } else if (Objects.deepEquals(e.getValue(), target) && locked(k, () -> map.remove(k, target), NOT_GROWN)) {
                         return true;
                     }
                 }
@@ -824,7 +840,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             }
             KS k = lastKey;
             try {
-                locked(k, () -> map.remove(k));
+                locked(k, () -> map.remove(k), NOT_GROWN);
             } finally {
                 lastKey = null;
                 synced();
@@ -875,12 +891,25 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         stripes.unlock(segment);
     }
 
+    /** What {@link #locked(Object, Supplier, Predicate)} is told of an operation that cannot add bytes (a read, a removal). */
+    private static final Predicate<Object> NOT_GROWN = result -> false;
+
+    /** Runs {@code operation} under the stripe of {@code key}, then keeps a bounded store within its bounds. */
     private <R> R locked(KS key, Supplier<R> operation) {
+        return locked(key, operation, result -> true);
+    }
+
+    /**
+     * As {@link #locked(Object, Supplier)}; {@code grew} tells from the operation's result whether
+     * it may have added bytes to the segment (an insert, a larger value): only then is the byte
+     * bound checked, as that reads the segment's free lists (see {@link StampedEntries#evictIfOver}).
+     */
+    private <R> R locked(KS key, Supplier<R> operation, Predicate<? super R> grew) {
         int segment = lock(key);
         try {
             R result = operation.get();
             if (bounded) {
-                stamped.evictIfOver(segment);
+                stamped.evictIfOver(segment, grew.test(result));
             }
             return result;
         } finally {
@@ -888,12 +917,22 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
     }
 
+    /** Whether storing {@code after} where {@code before} was (null: absent) may take more chunks. */
+    private static boolean grows(Object before, Object after) {
+        return before == null || !(before instanceof byte[] b && after instanceof byte[] a) || a.length > b.length;
+    }
+
     // ---------------------------------------------------------------- stamped stores (expiry, bound)
 
     /** One read-modify-write of a stamped store under the key's stripe; see {@link StampedEntries#update}. */
     private byte[] stampedUpdate(KS k, java.util.function.UnaryOperator<byte[]> step) {
+        boolean[] grew = {false};
         try {
-            return locked(k, () -> stamped.update(k, step));
+            return locked(k, () -> stamped.update(k, live -> {
+                byte[] next = step.apply(live);
+                grew[0] = next != null && next != live && grows(live, next); // an expired entry replaced counts as grown
+                return next;
+            }), before -> grew[0]);
         } catch (RuntimeException e) {
             throw translate(e);
         } finally {

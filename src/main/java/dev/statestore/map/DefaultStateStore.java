@@ -252,6 +252,17 @@ public final class DefaultStateStore implements StateStore {
                 genericCodec(meta.valueCodec()), modes, target);
     }
 
+    /**
+     * Bytes the entries of store {@code name} occupy in its map file: the chunks Chronicle Map
+     * allocated for them (key, value, Chronicle's size fields and checksum), what
+     * {@link MapOptions.Builder#maxBytes} bounds. Counted a segment at a time under its stripe.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    public long entryBytes(String name) {
+        return openedOrExisting(name).map.usedBytes();
+    }
+
     /** The codec that decodes the values of store {@code name}'s journal events (for tools reading raw events). */
     @SuppressWarnings("unchecked")
     public Codec<Object> eventValueCodec(String name) {

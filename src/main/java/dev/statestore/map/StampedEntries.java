@@ -3,6 +3,7 @@ package dev.statestore.map;
 import dev.statestore.ChangeType;
 import dev.statestore.journal.ChangeCause;
 import dev.statestore.metrics.StoreMeters;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.ChecksumEntry;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
@@ -10,6 +11,7 @@ import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
+import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
 
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -23,42 +25,69 @@ import java.util.function.UnaryOperator;
  * deadline read under that stripe, at removal time.
  *
  * <h2>Eviction policy</h2>
- * A bounded store of {@code maxEntries} gives each Chronicle segment {@code s} of {@code S} a
- * bound of {@code maxEntries / S} (the remainder spread over the first segments, so the bounds sum
- * to {@code maxEntries}). An insert that takes its segment past the bound evicts, under the same
- * stripe, the least recently used entries of that segment, by the last-access clock every read and
- * write stamps: exact LRU within the segment (the whole segment is scanned, not sampled), which
- * approximates a store-wide LRU because keys hash uniformly over segments. To amortize the scan it
- * evicts a batch: down to {@code bound - bound/64} entries (at least one). Expired entries are
- * taken first, journaled as {@link ChangeType#EXPIRE}; the others as {@link ChangeType#EVICT}.
- * The store therefore never holds more than {@code maxEntries} entries once a write returns, and
- * holds between {@code maxEntries - maxEntries/64} and {@code maxEntries} when full. Hit ratio
+ * A store bounded by {@code maxEntries}, {@code maxBytes} or both gives each Chronicle segment
+ * {@code s} of {@code S} its share of each bound: {@code maxEntries / S} entries and
+ * {@code maxBytes / S} bytes (the remainders spread over the first segments, so the shares sum to
+ * the bounds). The bytes counted are those the segment's entries occupy in the map file: Chronicle
+ * allocates each entry (key, value with its stamp header, Chronicle's size fields and checksum) in
+ * whole chunks from a per-tier free-list bitset, and a segment's bytes are the set bits of its
+ * tiers' free lists times the chunk size, as {@code VanillaChronicleMap.segmentStats()} counts
+ * them. That is Chronicle's own allocation state, so it holds across crashes with no counter of
+ * ours to drift. Counting it is a popcount of the segment's bitsets (about 0.2 us for a segment of
+ * 34,392 chunks: BENCHMARKS.md, "Cost of a bound by bytes"), paid only after a write that may have
+ * added bytes.
+ *
+ * <p>A write that leaves its segment over either share evicts, under the same stripe, the least
+ * recently used entries of that segment, by the last-access clock every read and write stamps:
+ * exact LRU within the segment (the whole segment is scanned, not sampled), which approximates a
+ * store-wide LRU because keys hash uniformly over segments. To amortize the scan it evicts a
+ * batch: down to {@code share - share/64} (at least one entry) for each share it exceeded. Expired
+ * entries are taken first, journaled as {@link ChangeType#EXPIRE}, then any entry larger than
+ * the segment's byte share on its own (it can never fit; Caffeine likewise drops an entry heavier
+ * than its maximum at once), then the least recently used; those are journaled as
+ * {@link ChangeType#EVICT}. Once a write returns the store therefore holds at most
+ * {@code maxEntries} entries and {@code maxBytes} bytes of entries, and when full between
+ * {@code maxEntries - maxEntries/64} and {@code maxEntries} entries (bound by count), or between
+ * about {@code maxBytes - maxBytes/64} and {@code maxBytes} bytes (bound by bytes). Hit ratio
  * against an exact LRU of the same size: BENCHMARKS.md, "Eviction hit ratio".
  */
 final class StampedEntries<K> {
     private final ChronicleMap<K, byte[]> map;
     private final StoreMeters meters;
     private final boolean checksums;
-    private final long[] bounds;
+    /** Each segment's share of maxEntries; null: no bound by count. */
+    private final long[] entryBounds;
+    /** Each segment's share of maxBytes, in Chronicle chunks; null: no bound by bytes. */
+    private final long[] chunkBounds;
     /** Reads stamp the access clock (bounded store). */
     private final boolean touchAccess;
     /** Reads push the deadline of expiring entries to now + this (expire after access); 0: no. */
     private final long accessTtlMillis;
 
-    StampedEntries(ChronicleMap<K, byte[]> map, StoreMeters meters, long maxEntries, int segments,
+    StampedEntries(ChronicleMap<K, byte[]> map, StoreMeters meters, long maxEntries, long maxBytes, int segments,
                    long accessTtlMillis) {
         this.map = map;
         this.meters = meters;
-        this.checksums = ((VanillaChronicleHash<?, ?, ?, ?>) map).checksumEntries;
-        this.bounds = maxEntries > 0 ? segmentBounds(maxEntries, segments) : null;
-        this.touchAccess = maxEntries > 0;
+        VanillaChronicleHash<?, ?, ?, ?> hash = (VanillaChronicleHash<?, ?, ?, ?>) map;
+        this.checksums = hash.checksumEntries;
+        this.entryBounds = maxEntries > 0 ? segmentBounds(maxEntries, segments) : null;
+        if (maxBytes > 0) {
+            this.chunkBounds = segmentBounds(maxBytes, segments);
+            for (int s = 0; s < segments; s++) {
+                chunkBounds[s] /= hash.chunkSize;
+            }
+        } else {
+            this.chunkBounds = null;
+        }
+        this.touchAccess = bounded();
         this.accessTtlMillis = accessTtlMillis;
     }
 
-    static long[] segmentBounds(long maxEntries, int segments) {
+    /** {@code bound} split over {@code segments}, the remainder spread over the first ones. */
+    static long[] segmentBounds(long bound, int segments) {
         long[] b = new long[segments];
         for (int s = 0; s < segments; s++) {
-            b[s] = maxEntries / segments + (s < maxEntries % segments ? 1 : 0);
+            b[s] = bound / segments + (s < bound % segments ? 1 : 0);
         }
         return b;
     }
@@ -69,7 +98,7 @@ final class StampedEntries<K> {
     }
 
     boolean bounded() {
-        return bounds != null;
+        return entryBounds != null || chunkBounds != null;
     }
 
     /** Whether a read changes the entry (access clock or deadline) and so needs the update lock. */
@@ -185,37 +214,92 @@ final class StampedEntries<K> {
     }
 
     /**
-     * Evicts from {@code segment} when it holds more than its bound (see the class comment); the
-     * caller holds its stripe.
+     * The chunks allocated in the segment of {@code c}, over all its tiers: the set bits of their
+     * free lists (see the class comment); the caller holds the segment's stripe. The bits are
+     * counted straight from memory, a long at a time: Chronicle's own
+     * {@code freeList().cardinality()} reads them through its access abstraction, which made a
+     * count take about twice as long (BoundedPutBench.resize: 0.47 against 0.23 us for 16 segments
+     * of 34,392 chunks). A tier's free list lies after its hash lookup and its counters area, as
+     * Chronicle's {@code initSegment} places it; EntryBytesTest checks the count against
+     * Chronicle's {@code segmentStats()}.
+     */
+    static long usedChunks(MapSegmentContext<?, ?, ?> c) {
+        CompiledMapIterationContext<?, ?, ?> tiers = (CompiledMapIterationContext<?, ?, ?>) c;
+        VanillaChronicleHash<?, ?, ?, ?> h = tiers.h();
+        long freeListOffset = h.tierHashLookupOuterSize + VanillaChronicleHash.TIER_COUNTERS_AREA_SIZE;
+        int longs = (int) (h.tierFreeListInnerSize / Long.BYTES); // at most 2^30 chunks a tier
+        tiers.goToFirstTier();
+        long used = bitCount(tiers.tierBaseAddr() + freeListOffset, longs);
+        while (tiers.hasNextTier()) {
+            tiers.nextTier();
+            used += bitCount(tiers.tierBaseAddr() + freeListOffset, longs);
+        }
+        return used;
+    }
+
+    /** Set bits in {@code longs} longs from {@code address}. */
+    private static long bitCount(long address, int longs) {
+        long bits = 0;
+        for (int i = 0; i < longs; i++) {
+            bits += Long.bitCount(UnsafeMemory.MEMORY.readLong(address + ((long) i << 3)));
+        }
+        return bits;
+    }
+
+    /** How much to take away from {@code used} to end at {@code bound - bound/64} when it is over {@code bound}; else 0. */
+    private static long excess(long used, long bound) {
+        return used <= bound ? 0 : used - bound + bound / 64;
+    }
+
+    /** {@link #evictIfOver(int, boolean)} after a change that may have added bytes. */
+    int evictIfOver(int segment) {
+        return evictIfOver(segment, true);
+    }
+
+    /**
+     * Evicts from {@code segment} when it holds more than its share of a bound (see the class
+     * comment); the caller holds its stripe. The share of {@code maxBytes} is checked only when
+     * {@code grown}: the change may have added bytes (an insert, a larger value), as counting them
+     * reads the segment's free lists (a few hundred ns); a removal, a read or a value no larger
+     * than the one it replaced cannot take the segment over it (Chronicle frees the chunks a value
+     * no longer needs, and rewrites an equal one in place).
      *
      * @return entries removed
      */
-    int evictIfOver(int segment) {
-        if (bounds == null) {
+    int evictIfOver(int segment, boolean grown) {
+        if (!bounded()) {
             return 0;
         }
-        long bound = bounds[segment];
         try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
             long size = c.size();
-            if (size <= bound) {
+            long entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
+            long chunksOver = chunkBounds == null || !grown ? 0 : excess(usedChunks(c), chunkBounds[segment]);
+            if (entriesOver == 0 && chunksOver == 0) {
                 return 0;
             }
-            int victims = (int) Math.min(size, size - bound + bound / 64);
+            CompiledMapIterationContext<?, ?, ?> entry = (CompiledMapIterationContext<?, ?, ?>) c; // the current entry
+            long oversized = chunkBounds == null ? Long.MAX_VALUE : chunkBounds[segment];
             long now = System.currentTimeMillis();
             long[] ranks = new long[(int) size];
+            int[] chunks = new int[(int) size];
             int[] n = {0};
             c.forEachSegmentEntry(e -> {
                 if (n[0] < ranks.length) {
-                    ranks[n[0]++] = rank(e, now);
+                    chunks[n[0]] = entry.entrySizeInChunks();
+                    ranks[n[0]] = rank(e, now, chunks[n[0]], oversized);
+                    n[0]++;
                 }
             });
-            long[] sorted = Arrays.copyOf(ranks, n[0]);
-            Arrays.sort(sorted);
-            long threshold = sorted[Math.min(victims, sorted.length) - 1];
+            if (n[0] == 0) {
+                return 0;
+            }
+            long threshold = threshold(ranks, chunks, n[0], entriesOver, chunksOver);
+            long[] left = {entriesOver, chunksOver};
             int[] evicted = {0};
             int[] expired = {0};
             ChangeCause.removingAs(ChangeType.EVICT, () -> c.forEachSegmentEntryWhile(e -> {
-                long rank = rank(e, now);
+                int entryChunks = entry.entrySizeInChunks();
+                long rank = rank(e, now, entryChunks, oversized);
                 if (rank <= threshold) {
                     if (rank == Long.MIN_VALUE) {
                         ChangeCause.removingAs(ChangeType.EXPIRE, () -> e.context().remove(e));
@@ -224,8 +308,10 @@ final class StampedEntries<K> {
                         e.context().remove(e);
                         evicted[0]++;
                     }
+                    left[0]--;
+                    left[1] -= entryChunks;
                 }
-                return evicted[0] + expired[0] < victims;
+                return left[0] > 0 || left[1] > 0;
             }));
             for (int i = 0; i < evicted[0]; i++) {
                 meters.evicted();
@@ -237,11 +323,51 @@ final class StampedEntries<K> {
         }
     }
 
-    /** Eviction order: expired entries first, then by last access, oldest first. */
-    private static long rank(MapEntry<?, byte[]> e, long nowMillis) {
+    /**
+     * The highest rank to evict: the smallest such that the entries ranked at or below it number
+     * at least {@code entriesOver} and take at least {@code chunksOver} chunks.
+     */
+    private static long threshold(long[] ranks, int[] chunks, int n, long entriesOver, long chunksOver) {
+        long[] sorted = Arrays.copyOf(ranks, n);
+        Arrays.sort(sorted);
+        int k = (int) Math.max(1, Math.min(entriesOver, n)); // victims by count
+        if (chunksOver > 0) { // the fewest victims that free enough chunks: binary search over the LRU order
+            int lo = k;
+            int hi = n;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (chunksAtOrBelow(ranks, chunks, n, sorted[mid - 1]) >= chunksOver) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            k = lo;
+        }
+        return sorted[k - 1];
+    }
+
+    private static long chunksAtOrBelow(long[] ranks, int[] chunks, int n, long rank) {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (ranks[i] <= rank) {
+                sum += chunks[i];
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Eviction order: expired entries first, then entries of more than {@code oversized} chunks,
+     * then by last access, oldest first.
+     */
+    private static long rank(MapEntry<?, byte[]> e, long nowMillis, int chunks, long oversized) {
         Data<byte[]> v = e.value();
         if (StampLayout.expired(StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET), nowMillis)) {
             return Long.MIN_VALUE;
+        }
+        if (chunks > oversized) {
+            return Long.MIN_VALUE + 1;
         }
         return StampLayout.readLong(v.bytes(), v.offset() + StampLayout.ACCESS_OFFSET);
     }

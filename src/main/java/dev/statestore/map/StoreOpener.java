@@ -17,6 +17,7 @@ import dev.statestore.journal.Replay;
 import dev.statestore.lock.StripeTable;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
+import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.VanillaChronicleMap;
@@ -81,7 +82,8 @@ final class StoreOpener {
             Journal journal = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
-                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0;
+                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0
+                        || options.resolvedMaxBytes() > 0;
                 meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
                         valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
                         options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
@@ -91,8 +93,9 @@ final class StoreOpener {
                         options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid(),
                         stamped ? StoreMetadata.STAMPED : StoreMetadata.PLAIN,
                         options.resolvedTtl() == null ? 0 : options.resolvedTtl().toMillis(),
-                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries());
+                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries(), options.resolvedMaxBytes());
                 values = valueConversion(meta, valueCodec);
+                checkByteBound(meta, keys, values);
                 modes.createFile(mapFile);
                 journal = openJournal(meta, storeDir, modes);
                 chronicle = build(meta, keys, values, mapFile, journal);
@@ -152,7 +155,7 @@ final class StoreOpener {
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
         return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes,
-                meta.maxEntries(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
+                meta.maxEntries(), meta.maxBytes(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
     }
 
     /** How values of the store {@code meta} describes are stored: stamped (expiry, bound) or plain. */
@@ -170,6 +173,63 @@ final class StoreOpener {
             throw new IllegalArgumentException("Store '" + name + "': maxEntries " + options.resolvedMaxEntries()
                     + " is more than the store can hold (entries " + options.resolvedEntries() + " x maxGrowth "
                     + options.resolvedMaxGrowth() + "): raise entries or leave it unset (it defaults to maxEntries)");
+        }
+    }
+
+    /**
+     * Refuses, before any file is made, a {@code maxBytes} the store could never reach (it would
+     * fill up and refuse puts first) or could not use (a segment's share is less than one
+     * average entry), from Chronicle Map's own sizing of the map: its chunk size and its chunks
+     * per average entry.
+     */
+    private static void checkByteBound(StoreMetadata meta, Conversion<?, ?> keys, Conversion<?, ?> values) {
+        long maxBytes = meta.maxBytes();
+        if (maxBytes == 0) {
+            return;
+        }
+        ChronicleHashBuilderPrivateAPI<?, ?> sizing = sizing(builder(meta, keys, values, null));
+        int segments = sizing.actualSegments();
+        long perEntry = (long) Math.ceil((double) sizing.actualChunksPerSegmentTier() * sizing.chunkSize()
+                / sizing.entriesPerSegment());
+        boolean fixedValues = values.codec == BuiltinCodecs.INT64 || values.codec == BuiltinCodecs.INT32;
+        String sized = " as Chronicle Map sizes an entry (" + (keys.constantSize() ? "fixed-size keys"
+                : "averageKeySize " + meta.averageKeySize()) + ", " + (fixedValues ? "fixed-size values"
+                : "averageValueSize " + meta.averageValueSize()) + ", a 16-byte expiry/access header, size fields"
+                + " and checksum, in whole chunks of " + sizing.chunkSize() + " bytes)";
+        double capacity = meta.entries() * meta.maxGrowth() * perEntry;
+        if (maxBytes > capacity) {
+            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes
+                    + " is more than the store can hold: entries " + meta.entries() + " x maxGrowth " + meta.maxGrowth()
+                    + " x about " + perEntry + " bytes per entry" + sized + " = " + (long) capacity + " bytes: raise"
+                    + " entries or maxGrowth, or lower maxBytes (or leave entries unset: it defaults to maxBytes over"
+                    + " averageKeySize + averageValueSize)");
+        }
+        if (maxBytes / segments < perEntry) {
+            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes + " is too small:"
+                    + " the store's " + segments + " segments (set by entries " + meta.entries() + ") get "
+                    + maxBytes / segments + " bytes each, less than one entry of about " + perEntry + " bytes" + sized
+                    + ": raise maxBytes to at least " + (long) segments * perEntry + ", or lower entries (fewer segments)");
+        }
+    }
+
+    /**
+     * Chronicle Map's sizing of the map {@code builder} would create, without creating it: the
+     * builder resolves its sizes as it does before it makes a map (its private
+     * {@code preMapConstruction}, which fills in the size of fixed-size keys), then answers through
+     * its private API, which Chronicle's own map constructor reads from the same field. The
+     * builder is spent: use a new one for the map.
+     */
+    private static ChronicleHashBuilderPrivateAPI<?, ?> sizing(ChronicleMapBuilder<?, ?> builder) {
+        try {
+            java.lang.reflect.Method resolve = ChronicleMapBuilder.class.getDeclaredMethod("preMapConstruction");
+            resolve.setAccessible(true);
+            resolve.invoke(builder);
+            java.lang.reflect.Field field = ChronicleMapBuilder.class.getDeclaredField("privateAPI");
+            field.setAccessible(true);
+            return (ChronicleHashBuilderPrivateAPI<?, ?>) field.get(builder);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Chronicle Map's sizing cannot be read (" + e + "): this statestore"
+                    + " was built against another Chronicle Map version; use the version its pom names", e);
         }
     }
 

@@ -36,16 +36,21 @@ import java.time.Instant;
  * @param ttlMillis the default time to live of entries, 0: none; format 2
  * @param expireAfterAccess whether reads restart the default time to live; format 2
  * @param maxEntries the bound on the number of entries, 0: unbounded; format 2
+ * @param maxBytes the bound on the bytes entries take in the map file, 0: unbounded; format 3
  */
 public record StoreMetadata(int format, String name, String keyCodec, String keyType, String valueCodec,
                             String valueType, long entries, int averageKeySize, int averageValueSize,
                             double maxGrowth, boolean journal, String sync, String journalRoll,
                             long retainSeconds, long retainBytes, String created,
                             long createdByPid, String valueLayout, long ttlMillis, boolean expireAfterAccess,
-                            long maxEntries) {
+                            long maxEntries, long maxBytes) {
 
-    /** The format version this build writes and reads. Bump it on any incompatible change of a store's files. */
-    public static final int FORMAT = 2;
+    /**
+     * The format version this build writes and reads (and every older one). Bump it on any
+     * incompatible change of a store's files: 2 added expiry and maxEntries, 3 added maxBytes
+     * (a statestore that reads only 2 would neither know the field nor keep the bound).
+     */
+    public static final int FORMAT = 3;
     /** Values stored as their encoded bytes. */
     public static final String PLAIN = "plain";
     /** Values stored behind an expiry deadline and a last-access clock. */
@@ -94,6 +99,9 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
                 com.fasterxml.jackson.databind.node.ObjectNode o = (com.fasterxml.jackson.databind.node.ObjectNode) tree;
                 o.put("valueLayout", PLAIN).put("ttlMillis", 0L).put("expireAfterAccess", false).put("maxEntries", 0L);
             }
+            if (format.intValue() <= 2 && tree.isObject()) { // formats 1 and 2 had no bound by bytes
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("maxBytes", 0L);
+            }
             m = MAPPER.treeToValue(tree, StoreMetadata.class);
         } catch (IOException e) {
             throw new CorruptStoreException(corrupt + " (" + e.getMessage() + ")" + fix, e);
@@ -114,11 +122,14 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
         return STAMPED.equals(valueLayout);
     }
 
-    /** This metadata with other sizing (for compact / resize). */
+    /**
+     * This metadata with other sizing (for compact / resize), in this build's {@link #FORMAT}: it
+     * is written with every field this build knows.
+     */
     public StoreMetadata withEntries(long newEntries) {
-        return new StoreMetadata(format, name, keyCodec, keyType, valueCodec, valueType, newEntries, averageKeySize,
+        return new StoreMetadata(FORMAT, name, keyCodec, keyType, valueCodec, valueType, newEntries, averageKeySize,
                 averageValueSize, maxGrowth, journal, sync, journalRoll, retainSeconds, retainBytes, created,
-                createdByPid, valueLayout, ttlMillis, expireAfterAccess, maxEntries);
+                createdByPid, valueLayout, ttlMillis, expireAfterAccess, maxEntries, maxBytes);
     }
 
     public Instant createdInstant() {

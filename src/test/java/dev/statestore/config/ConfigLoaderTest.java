@@ -390,10 +390,55 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
             "maxEntries            | 0    | between 1 and 1099511627776",
-            "journalRetentionBytes | 1000 | between 1048576 and 9223372036854775807"})
+            "journalRetentionBytes | 1000 | between 1048576 and 9223372036854775807",
+            "journalRetentionBytes | 1KB  | between 1048576 and 9223372036854775807",
+            "maxBytes              | 0    | between 1 and 1125899906842624",
+            "maxBytes              | 2048TB | between 1 and 1125899906842624",
+            "maxBytes              | 99999999999T | between 1 and 1125899906842624"})
     void outOfRangeBoundIsRefusedNamingTheKeyTheValueAndTheRange(String key, String value, String range) throws IOException {
         ConfigException e = refused("defaults:\n  " + key + ": " + value + "\n");
         assertContains(e.getMessage(), "key defaults." + key + " = " + value + ": ", range);
+    }
+
+    @Test
+    void maxBytesAndJournalRetentionBytesTakeSizesWithUnits() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml(String.join("\n",
+                "defaults:",
+                "  journalRetentionBytes: 10GB",
+                "stores:",
+                "  a:",
+                "    maxBytes: 64MB",
+                "  b:",
+                "    maxBytes: 512 KiB",
+                "  c:",
+                "    maxBytes: 1048576",
+                "  d:",
+                "    maxBytes: 2g",
+                "    maxEntries: 1000",
+                "")));
+        assertEquals(10L << 30, config.optionsFor("a", MapOptions.defaults()).resolvedJournalRetentionBytes());
+        assertEquals(64L << 20, config.optionsFor("a", MapOptions.defaults()).resolvedMaxBytes());
+        assertEquals(512L << 10, config.optionsFor("b", MapOptions.defaults()).resolvedMaxBytes());
+        assertEquals(1L << 20, config.optionsFor("c", MapOptions.defaults()).resolvedMaxBytes());
+        MapOptions d = config.optionsFor("d", MapOptions.defaults());
+        assertEquals(2L << 30, d.resolvedMaxBytes());
+        assertEquals(1000, d.resolvedMaxEntries());
+        assertEquals(0, config.optionsFor("other", MapOptions.defaults()).resolvedMaxBytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"maxBytes | 64 megs", "maxBytes | 1.5GB", "maxBytes | -1MB",
+            "journalRetentionBytes | lots"})
+    void aSizeThatIsNotOneIsRefusedNamingTheKeyAndTheForms(String key, String value) throws IOException {
+        ConfigException e = refused("defaults:\n  " + key + ": " + value + "\n");
+        assertContains(e.getMessage(), "key defaults." + key + " = '" + value + "'",
+                "must be a size in bytes: a whole number, or one with a unit such as 512KB, 64MB, 4GB or 1TB (1024-based)");
+    }
+
+    @Test
+    void aMisspeltMaxBytesIsRefusedNamingIt() throws IOException {
+        ConfigException e = refused("defaults:\n  maxBites: 64MB\n");
+        assertContains(e.getMessage(), "unknown key 'defaults.maxBites'", "did you mean 'defaults.maxBytes'?");
     }
 
     @Test
