@@ -27,7 +27,7 @@ import java.nio.file.Path;
                 Commands.Dump.class, Commands.Load.class, JournalCommands.Tail.class,
                 JournalCommands.Verify.class, JournalCommands.Recover.class, JournalCommands.CheckpointCmd.class,
                 JournalCommands.Rebuild.class, JournalCommands.Compact.class, WorkloadCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class,
+                CdsTrainingCommand.class, CommandLine.HelpCommand.class,
                 ServeCommand.class, StatsCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class})
 public final class Main {
     public static final int OK = 0;

@@ -35,6 +35,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every attached process. Events are appended while the changed key's segment is write-locked
  * (see {@link JournalingEntryOperations}), so for each key the journal's order is the map's order.
  * Each event's body follows {@link EventLayout}.
+ *
+ * <p>The queue is opened on first use, not by {@link #open}: building a Chronicle Queue costs
+ * ~40 ms in a fresh JVM, and a process that only reads the map (the CLI's {@code get}, {@code
+ * dump}, {@code ls}) never needs it. Whatever needs the queue opens it: an append, a reader, a
+ * tailer, {@link #lastSequence}, {@link #readAt} (crash repair), {@link #retain}, or {@link
+ * #ensureOpen}, which writers call before they take a stripe (and a store being created, whose
+ * creator writes), so that the build does not run under a lock. After that, the queue is one
+ * volatile read away; appends reach it through their per-thread appender. {@link #open} only
+ * creates the journal directory.
  */
 public final class Journal implements AutoCloseable {
     public static final String DIR_NAME = "journal";
@@ -48,23 +57,34 @@ public final class Journal implements AutoCloseable {
 
     private final String store;
     private final Path dir;
-    private final SingleChronicleQueue queue;
     private final Durability durability;
+    private final JournalRoll roll;
+    /** The roll cycles' clock (tests move it); null: Chronicle's. */
+    private final net.openhft.chronicle.core.time.TimeProvider clock;
+    /** Guards the queue's opening and closing (never taken once the queue is open). */
+    private final Object openLock = new Object();
+    /** Null until first use (see the class comment); written under {@link #openLock}. */
+    private volatile SingleChronicleQueue queue;
     private final ThreadLocal<ExcerptAppender> appenders;
     private final List<ExcerptAppender> allAppenders = new ArrayList<>();
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
 
-    private Journal(String store, Path dir, SingleChronicleQueue queue, Durability durability) {
+    private Journal(String store, Path dir, Durability durability, JournalRoll roll,
+                    net.openhft.chronicle.core.time.TimeProvider clock) {
         this.store = store;
         this.dir = dir;
-        this.queue = queue;
         this.durability = durability;
+        this.roll = roll;
+        this.clock = clock;
         this.appenders = ThreadLocal.withInitial(this::newAppender);
     }
 
-    /** Opens (creating if needed) the journal of a store. */
+    /**
+     * The journal of a store: creates its directory if needed; the queue itself is opened (created
+     * if needed) on first use.
+     */
     public static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes) {
         return open(store, storeDir, durability, roll, modes, null);
     }
@@ -79,6 +99,39 @@ public final class Journal implements AutoCloseable {
             throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
         }
+        return new Journal(store, dir, durability, roll, clock);
+    }
+
+    /** Opens the queue now if it is not open yet (so that a caller about to take a lock builds it first). */
+    public void ensureOpen() {
+        queue();
+    }
+
+    /** Whether this instance has opened its queue (see the class comment); stays true once closed. */
+    public boolean queueOpened() {
+        return queue != null;
+    }
+
+    SingleChronicleQueue queue() {
+        SingleChronicleQueue q = queue;
+        return q != null ? q : openQueue();
+    }
+
+    private SingleChronicleQueue openQueue() {
+        synchronized (openLock) {
+            if (closed.get()) {
+                throw new IllegalStateException("Store '" + store + "': its journal is closed");
+            }
+            SingleChronicleQueue q = queue;
+            if (q == null) {
+                q = buildQueue();
+                queue = q;
+            }
+            return q;
+        }
+    }
+
+    private SingleChronicleQueue buildQueue() {
         SyncMode syncMode = switch (durability) {
             case ALWAYS -> SyncMode.SYNC;
             case ASYNC -> SyncMode.ASYNC;
@@ -93,8 +146,7 @@ public final class Journal implements AutoCloseable {
             if (clock != null) {
                 builder.timeProvider(clock);
             }
-            SingleChronicleQueue queue = builder.build();
-            return new Journal(store, dir, queue, durability);
+            return builder.build();
         } catch (RuntimeException e) {
             throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
                     + "): restore the store from a backup, or move the journal directory aside and run"
@@ -128,12 +180,8 @@ public final class Journal implements AutoCloseable {
         return durability;
     }
 
-    SingleChronicleQueue queue() {
-        return queue;
-    }
-
     private ExcerptAppender newAppender() {
-        ExcerptAppender appender = queue.createAppender();
+        ExcerptAppender appender = queue().createAppender();
         synchronized (allAppenders) {
             allAppenders.add(appender);
         }
@@ -262,12 +310,12 @@ public final class Journal implements AutoCloseable {
 
     /** A new tailer; use it from one thread only. */
     public ExcerptTailer tailer() {
-        return queue.createTailer();
+        return queue().createTailer();
     }
 
     /** A reader of this journal, positioned at its start; use it from one thread. */
     public JournalReader reader() {
-        return new JournalReader(queue.createTailer());
+        return new JournalReader(queue().createTailer());
     }
 
     /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
@@ -321,7 +369,7 @@ public final class Journal implements AutoCloseable {
     /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
     public java.util.List<RawEvent> readAt(long sequence) {
         java.util.List<RawEvent> events = new java.util.ArrayList<>();
-        try (ExcerptTailer tailer = queue.createTailer()) {
+        try (ExcerptTailer tailer = queue().createTailer()) {
             if (tailer.moveToIndex(sequence) && readEntry(tailer, events) && events.get(0).sequence() == sequence) {
                 return events;
             }
@@ -375,6 +423,7 @@ public final class Journal implements AutoCloseable {
         if ((maxAge == null && maxBytes <= 0) || consumedThrough < 0 || lastSequence() < 0) {
             return deleted;
         }
+        SingleChronicleQueue queue = queue();
         net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
         int consumedCycle = rollCycle.toCycle(consumedThrough);
         int newest = queue.lastCycle(); // the newest cycle with a file: never deleted
@@ -426,7 +475,7 @@ public final class Journal implements AutoCloseable {
 
     /** The sequence of the newest event, or -1 when the journal is empty. */
     public long lastSequence() {
-        long last = queue.lastIndex();
+        long last = queue().lastIndex();
         return last < 0 ? -1 : last;
     }
 
@@ -435,12 +484,18 @@ public final class Journal implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        synchronized (allAppenders) {
-            for (ExcerptAppender appender : allAppenders) {
-                appender.close();
+        synchronized (openLock) { // waits for an opening in progress; none starts after this
+            SingleChronicleQueue q = queue;
+            if (q == null) {
+                return; // never opened: nothing to close
             }
+            synchronized (allAppenders) {
+                for (ExcerptAppender appender : allAppenders) {
+                    appender.close();
+                }
+            }
+            q.close();
         }
-        queue.close();
     }
 
     static {

@@ -20,8 +20,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class JournalSubscription<K, V> implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSubscription.class);
-    private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
     private static final int SPINS_BEFORE_PARK = 200;
+    /**
+     * The longest park while events are recent. An event that arrives during a park waits for its
+     * end (plus the kernel's timer slack, ~50 us), so this bounds a parked subscriber's latency;
+     * each wake-up costs ~20 us of CPU here (the park itself, not the poll), so it also sets the
+     * CPU a subscriber burns between events: ~3,300 wake-ups/s, ~6 % of a core, at 200 us.
+     * Measured in BENCHMARKS.md, "Start-up and parked latency, session 2".
+     */
+    private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /**
+     * The park once the journal has been quiet for {@link #QUIET_PARKS} parks (~0.1 s): an idle
+     * subscriber wakes ~1,000 times a second (~2 % of a core), and the first event after a quiet
+     * spell waits up to ~1 ms.
+     */
+    private static final long QUIET_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
+    private static final int QUIET_PARKS = 500;
 
     private final Journal journal;
     private final Codec<K> keys;
@@ -199,13 +213,17 @@ public final class JournalSubscription<K, V> implements Subscription {
             case YIELD:
                 Thread.yield();
                 return idle;
-            default:
+            default: // spin a little, then park 1, 2, 4 ... us up to MAX_PARK_NANOS; once quiet, QUIET_PARK_NANOS
                 if (idle < SPINS_BEFORE_PARK) {
                     Thread.onSpinWait();
-                } else {
-                    int step = Math.min(idle - SPINS_BEFORE_PARK, 10);
-                    LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 1000L << step));
+                    return idle + 1;
                 }
+                int parks = idle - SPINS_BEFORE_PARK;
+                if (parks >= QUIET_PARKS) {
+                    LockSupport.parkNanos(QUIET_PARK_NANOS);
+                    return idle; // stays quiet (and never overflows)
+                }
+                LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 1000L << Math.min(parks, 10)));
                 return idle + 1;
         }
     }

@@ -168,6 +168,7 @@ public final class DefaultStateStore implements StateStore {
                     + " a checkpoint is a starting point for replaying the journal, so it has none");
         }
         Path storeDir = StoreFiles.storeDir(dataDir, name);
+        journal.ensureOpen(); // not while every stripe is held
         long began = System.nanoTime();
         long[] pauseNanos = {0};
         dev.statestore.journal.Checkpoint checkpoint = store.map.withAllStripes(() -> {
@@ -328,6 +329,9 @@ public final class DefaultStateStore implements StateStore {
      */
     public <T> T whileFrozen(String name, Supplier<T> action) {
         OpenedStore s = openedOrExisting(name);
+        if (s.journal != null) {
+            s.journal.ensureOpen(); // the action may read it (a backup does): opened before the freeze, not during it
+        }
         StoreLock lock;
         try {
             lock = StoreLock.acquire(StoreFiles.storeDir(dataDir, name), modes);

@@ -98,6 +98,9 @@ final class StoreOpener {
                 checkByteBound(meta, keys, values);
                 modes.createFile(mapFile);
                 journal = openJournal(meta, storeDir, modes);
+                if (journal != null) {
+                    journal.ensureOpen(); // its creator is about to write: the queue is made with the store
+                }
                 chronicle = build(meta, keys, values, mapFile, journal);
                 meta.write(storeDir, modes);
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
@@ -105,7 +108,7 @@ final class StoreOpener {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 values = valueConversion(meta, valueCodec);
                 MapFileCheck.check(name, mapFile);
-                journal = openJournal(meta, storeDir, modes);
+                journal = openJournal(meta, storeDir, modes); // the queue opens on first use: reads never need it
                 chronicle = attach(meta, keys, values, mapFile, processes, journal);
             }
             int slot = processes.claim();

@@ -62,6 +62,20 @@ class CliTest {
         assertTrue(corrupt.err().startsWith("statestore: Store 's'"), corrupt.err());
     }
 
+    /** The launcher's archive training (ops/statestore): a failure would silently cost every command its AppCDS start-up. */
+    @Test
+    void cdsTrainingRunsTheCommonCommandsAndTheAgentInItsDirectory() {
+        Path training = dir.resolve("training");
+        Result result = run("cds-training", training.toString());
+        assertEquals(0, result.code(), result.err());
+        assertTrue(!result.err().contains("failed"), result.err());
+        assertTrue(result.out().contains("value"), "get printed the value: " + result.out());
+        assertTrue(Files.isRegularFile(training.resolve("config").resolve("statestore.yaml")));
+        assertTrue(Files.isRegularFile(training.resolve("data").resolve("cds-training").resolve("store.json")));
+        assertTrue(Files.isRegularFile(training.resolve("data").resolve("cds-served").resolve("store.json")),
+                "the agent created the store its config names");
+    }
+
     @Test
     void dumpThenLoadIntoAnotherStoreCopiesEveryEntry() throws IOException {
         run("put", "src", "a", "1");
