@@ -1,17 +1,32 @@
 package dev.statestore.lock;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * What the current thread holds while it runs a Chronicle Map operation: which stripe of which
- * table, and whether it is replaying journaled changes (crash repair), which must not be journaled
- * again. Set by the map around each operation; read by the journaling entry operations, which run
- * inside Chronicle and cannot be handed arguments.
+ * The current thread's stripe state: its number in stripe owner words, which stripe of which table
+ * it holds while it runs a Chronicle Map operation, and whether it is replaying journaled changes
+ * (crash repair), which must not be journaled again. Set by the map around each operation
+ * ({@link StripeTable#enter} / {@link StripeTable#exit}); read by the journaling entry operations,
+ * which run inside Chronicle and cannot be handed arguments. One thread-local lookup per operation
+ * gives all of it.
+ *
+ * <p>Operations nest when a compute function uses another store (or another segment of the same
+ * one): the inner operation's stripe is the held one until it exits, then the outer one is again.
  */
 public final class StripeContext {
+    private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     private static final ThreadLocal<StripeContext> CURRENT = ThreadLocal.withInitial(StripeContext::new);
 
+    /** This thread's number, unique within the process, in the owner words of the stripes it holds. */
+    final int threadNumber = THREAD_NUMBERS.incrementAndGet();
     private StripeTable table;
     private int stripe = -1;
     private boolean replaying;
+    /** Stripes held by the operations this one runs inside, innermost last; rarely used. */
+    private StripeTable[] outerTables = new StripeTable[0];
+    private int[] outerStripes = new int[0];
+    private int outer;
 
     private StripeContext() {
     }
@@ -20,18 +35,34 @@ public final class StripeContext {
         return CURRENT.get();
     }
 
-    /** Marks the stripe this thread now holds. */
-    public void enter(StripeTable table, int stripe) {
+    /** Marks the stripe this thread now holds (inside the operation holding the previous one, if any). */
+    void enter(StripeTable table, int stripe) {
+        if (this.table != null) {
+            if (outer == outerTables.length) {
+                outerTables = Arrays.copyOf(outerTables, outer + 4);
+                outerStripes = Arrays.copyOf(outerStripes, outer + 4);
+            }
+            outerTables[outer] = this.table;
+            outerStripes[outer++] = this.stripe;
+        }
         this.table = table;
         this.stripe = stripe;
     }
 
-    /** Marks that this thread holds no stripe. */
-    public void exit() {
-        this.table = null;
-        this.stripe = -1;
+    /** Marks that this thread no longer holds the stripe it entered last. */
+    void exit() {
+        if (outer > 0) {
+            outer--;
+            table = outerTables[outer];
+            stripe = outerStripes[outer];
+            outerTables[outer] = null;
+        } else {
+            table = null;
+            stripe = -1;
+        }
     }
 
+    /** The stripe the innermost operation holds, or -1. */
     public int stripe() {
         return stripe;
     }

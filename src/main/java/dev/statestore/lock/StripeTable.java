@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -52,9 +51,6 @@ public final class StripeTable implements AutoCloseable {
     public static final long CHECK_INTERVAL_MILLIS = 10;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
-    private static final ThreadLocal<int[]> THREAD_NUMBER =
-            ThreadLocal.withInitial(() -> new int[] {THREAD_NUMBERS.incrementAndGet()});
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
 
@@ -152,8 +148,8 @@ public final class StripeTable implements AutoCloseable {
         return stripes;
     }
 
-    private long me() {
-        return owner(generation, slot, THREAD_NUMBER.get()[0]);
+    private long me(StripeContext thread) {
+        return owner(generation, slot, thread.threadNumber);
     }
 
     /**
@@ -165,8 +161,33 @@ public final class StripeTable implements AutoCloseable {
      * @throws StoreLockTimeoutException when a live owner holds it past the lock timeout
      */
     public void lock(int stripe) {
+        lock(stripe, StripeContext.current());
+    }
+
+    /**
+     * Takes stripe {@code stripe} as {@link #lock(int)} does and marks it held in the thread's
+     * {@link StripeContext} (one thread-local lookup for both), for one Chronicle operation on
+     * the stripe's segment; release it with {@link #exit}.
+     *
+     * @return the thread's context, to hand to {@link #exit}
+     */
+    public StripeContext enter(int stripe) {
+        StripeContext thread = StripeContext.current();
+        lock(stripe, thread);
+        thread.enter(this, stripe);
+        return thread;
+    }
+
+    /** Releases the stripe {@code thread} entered last with {@link #enter}. */
+    public void exit(StripeContext thread) {
+        int stripe = thread.stripe();
+        thread.exit();
+        unlock(stripe, thread);
+    }
+
+    private void lock(int stripe, StripeContext thread) {
         int off = stripeOffset(stripe) + OWNER_OFFSET;
-        long me = me();
+        long me = me(thread);
         if (LONGS.compareAndSet(buffer, off, FREE, me)) {
             return;
         }
@@ -233,8 +254,12 @@ public final class StripeTable implements AutoCloseable {
 
     /** Releases a stripe this thread holds. */
     public void unlock(int stripe) {
+        unlock(stripe, StripeContext.current());
+    }
+
+    private void unlock(int stripe, StripeContext thread) {
         int off = stripeOffset(stripe) + OWNER_OFFSET;
-        long me = me();
+        long me = me(thread);
         if (!LONGS.compareAndSet(buffer, off, me, FREE)) {
             throw new IllegalStateException("Store '" + store + "': stripe " + stripe + " was not held by this thread"
                     + " (owner word " + Long.toHexString((long) LONGS.getVolatile(buffer, off)) + ")");
@@ -273,7 +298,7 @@ public final class StripeTable implements AutoCloseable {
     /** Takes over every stripe held by a dead process (what {@code recover} does); returns how many. */
     public int takeOverDeadOwners() {
         int taken = 0;
-        long me = me();
+        long me = me(StripeContext.current());
         for (int stripe = 0; stripe < stripes; stripe++) {
             int off = stripeOffset(stripe) + OWNER_OFFSET;
             long current = (long) LONGS.getVolatile(buffer, off);

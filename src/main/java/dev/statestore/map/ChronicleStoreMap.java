@@ -17,9 +17,7 @@ import dev.statestore.lock.StripeContext;
 import dev.statestore.metrics.StoreMeters;
 import dev.statestore.lock.StripeTable;
 import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.map.impl.CompiledMapQueryContext;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,6 +67,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final FileModes modes;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final StripeTable stripes;
+    /** Which segment, and so which stripe, a key is in. */
+    private final KeySegments<KS> segments;
     private final StoreMeters meters;
     /** The stamped-value operations; null for a store without expiry or bound (nothing extra on its paths). */
     private final StampedEntries<KS> stamped;
@@ -102,6 +102,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         this.bounded = stamped != null && stamped.bounded();
         this.fillWarning = new FillWarning(name, sizingHint);
         this.stripes = stripes;
+        this.segments = KeySegments.forMap(name, map, keys.storedClass());
         this.journal = journal;
         this.storeDir = storeDir;
         this.modes = modes;
@@ -152,11 +153,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         long size = 0;
         for (int segment = 0; segment < stripes.stripes(); segment++) {
-            lock(segment);
+            StripeContext held = lock(segment);
             try {
                 size += stamped.live(segment);
             } finally {
-                unlock(segment);
+                unlock(held);
             }
         }
         return size;
@@ -166,11 +167,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     long storedSize() {
         long size = 0;
         for (int segment = 0; segment < stripes.stripes(); segment++) {
-            lock(segment);
+            StripeContext held = lock(segment);
             try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                 size += c.size();
             } finally {
-                unlock(segment);
+                unlock(held);
             }
         }
         return size;
@@ -216,6 +217,10 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     StripeTable stripes() {
         return stripes;
+    }
+
+    KeySegments<KS> segments() {
+        return segments;
     }
 
     Conversion<K, KS> keyConversion() {
@@ -298,11 +303,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         long removed = 0; // no journalReady(): most sweeps remove nothing; the first removal opens the journal
         try {
             for (int segment = 0; segment < stripes.stripes(); segment++) {
-                lock(segment);
+                StripeContext held = lock(segment);
                 try {
                     removed += stamped.sweep(segment);
                 } finally {
-                    unlock(segment);
+                    unlock(held);
                 }
             }
         } finally {
@@ -325,11 +330,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return stampedGet(k, start);
         }
         VS v;
-        int segment = lock(k);
+        StripeContext held = lock(k);
         try {
             v = reads.get(k);
         } finally {
-            unlock(segment);
+            unlock(held);
         }
         meters.recordGet(start, v != null);
         return values.fromStored(v);
@@ -337,11 +342,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     private V stampedGet(KS k, long start) {
         byte[] v;
-        int segment = lock(k);
+        StripeContext held = lock(k);
         try {
             v = stamped.read(k);
         } finally {
-            unlock(segment);
+            unlock(held);
         }
         meters.recordGet(start, v != null);
         return v == null ? null : stampedValues.decodePayload(v);
@@ -353,11 +358,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         if (k == null) {
             return false;
         }
-        int segment = lock(k);
+        StripeContext held = lock(k);
         try {
             return stamped != null ? stamped.read(k) != null : map.containsKey(k);
         } finally {
-            unlock(segment);
+            unlock(held);
         }
     }
 
@@ -384,7 +389,17 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         VS v = storedValue(value);
         try {
             long start = meters.start();
-            VS previous = locked(k, () -> map.put(k, v), before -> grows(before, v));
+            VS previous;
+            journalReady();
+            StripeContext held = lock(k); // as locked(k, ...), without allocating a lambda on the hottest write
+            try {
+                previous = map.put(k, v);
+                if (bounded) {
+                    stamped.evictIfOver(held.stripe(), grows(previous, v));
+                }
+            } finally {
+                unlock(held);
+            }
             meters.recordPut(start);
             fillWarning.onPut(this);
             return values.fromStored(previous);
@@ -624,11 +639,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         try {
             ChangeCause.removingAs(ChangeType.CLEAR, () -> {
                 for (int segment = 0; segment < stripes.stripes(); segment++) {
-                    lock(segment);
+                    StripeContext held = lock(segment);
                     try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                         c.forEachSegmentEntry(e -> e.context().remove(e));
                     } finally {
-                        unlock(segment);
+                        unlock(held);
                     }
                 }
             });
@@ -867,26 +882,18 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     // (see StripeTable): Chronicle's own lock of the segment is then taken uncontended, and a
     // process killed inside an operation leaves a stripe that the next comer takes over.
 
-    private int segmentOf(KS key) {
-        try (ExternalMapQueryContext<KS, VS, ?> c = map.queryContext(key)) {
-            return ((CompiledMapQueryContext<?, ?, ?>) c).segmentIndex();
-        }
+    /** Takes the stripe of {@code key}'s segment; returns the thread's context, for {@link #unlock}. */
+    private StripeContext lock(KS key) {
+        return stripes.enter(segments.of(key));
     }
 
-    private int lock(KS key) {
-        int segment = segmentOf(key);
-        lock(segment);
-        return segment;
+    private StripeContext lock(int segment) {
+        return stripes.enter(segment);
     }
 
-    private void lock(int segment) {
-        stripes.lock(segment);
-        StripeContext.current().enter(stripes, segment);
-    }
-
-    private void unlock(int segment) {
-        StripeContext.current().exit();
-        stripes.unlock(segment);
+    /** Releases the stripe taken last by {@link #lock}; {@code held} is what it returned. */
+    private void unlock(StripeContext held) {
+        stripes.exit(held);
     }
 
     /** What {@link #locked(Object, Supplier, Predicate)} is told of an operation that cannot add bytes (a read, a removal). */
@@ -905,15 +912,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
      */
     private <R> R locked(KS key, Supplier<R> operation, Predicate<? super R> grew) {
         journalReady();
-        int segment = lock(key);
+        StripeContext held = lock(key);
         try {
             R result = operation.get();
             if (bounded) {
-                stamped.evictIfOver(segment, grew.test(result));
+                stamped.evictIfOver(held.stripe(), grew.test(result));
             }
             return result;
         } finally {
-            unlock(segment);
+            unlock(held);
         }
     }
 
@@ -975,7 +982,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         for (K key : keySet) {
             KS k = storedKey(key);
             stored.put(key, k);
-            bySegment.computeIfAbsent(segmentOf(k), s -> new ArrayList<>()).add(key);
+            bySegment.computeIfAbsent(segments.of(k), s -> new ArrayList<>()).add(key);
         }
         List<Integer> held = new ArrayList<>();
         journalReady();
@@ -1122,7 +1129,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
         private List<Map.Entry<KS, VS>> snapshot(int segment) {
             List<Map.Entry<KS, VS>> entries = new ArrayList<>();
-            lock(segment);
+            StripeContext held = lock(segment);
             long now = System.currentTimeMillis();
             try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                 c.forEachSegmentEntry(e -> {
@@ -1132,7 +1139,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
                     }
                 });
             } finally {
-                unlock(segment);
+                unlock(held);
             }
             return entries;
         }
