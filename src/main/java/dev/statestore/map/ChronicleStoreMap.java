@@ -182,11 +182,11 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         long chunkSize = ((net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?>) map).chunkSize;
         long chunks = 0;
         for (int segment = 0; segment < stripes.stripes(); segment++) {
-            lock(segment);
+            StripeContext held = lock(segment);
             try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                 chunks += StampedEntries.usedChunks(c);
             } finally {
-                unlock(segment);
+                unlock(held);
             }
         }
         return chunks * chunkSize;
