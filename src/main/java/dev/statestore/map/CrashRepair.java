@@ -5,6 +5,8 @@ import dev.statestore.journal.RawEvent;
 import dev.statestore.lock.StripeContext;
 import dev.statestore.lock.StripeTable;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
 import org.slf4j.Logger;
@@ -58,12 +60,7 @@ final class CrashRepair<KS, VS> implements StripeTable.Repair {
         context.replaying(true);
         try {
             for (RawEvent event : events) {
-                KS key = keys.storedFromBytes(event.key());
-                if (event.value() != null) {
-                    map.put(key, values.storedFromBytes(event.value()));
-                } else {
-                    map.remove(key);
-                }
+                apply(keys.storedFromBytes(event.key()), event.value() == null ? null : values.storedFromBytes(event.value()));
             }
         } finally {
             context.replaying(false);
@@ -71,6 +68,28 @@ final class CrashRepair<KS, VS> implements StripeTable.Repair {
         finished.increment();
         LOG.warn("store '{}': took over stripe {} from dead process {} and finished its change of {} key(s) (journal"
                 + " sequence {})", store, stripe, events.get(0).writerPid(), events.size(), inFlightSequence);
+    }
+
+    /**
+     * Sets {@code key} to {@code value} (null: removes it) without reading the entry's current
+     * value: the dead writer may have been killed while writing it, so it may not decode (a
+     * half-written String fails with a UTF error), and {@code map.put} / {@code map.remove} would
+     * decode it to return it. The key is only located, and the value overwritten or the entry freed.
+     */
+    private void apply(KS key, VS value) {
+        try (ExternalMapQueryContext<KS, VS, ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<KS, VS> entry = c.entry();
+            if (value == null) {
+                if (entry != null) {
+                    c.remove(entry);
+                }
+            } else if (entry != null) {
+                c.replaceValue(entry, c.wrapValueAsData(value));
+            } else {
+                c.insert(c.absentEntry(), c.wrapValueAsData(value));
+            }
+        }
     }
 
     private void resetSegmentLock(int segment) {
