@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -60,13 +59,7 @@ class BoundedBytesTest {
             for (int i = 0; i < HOT; i++) {
                 assertNotNull(m.get("hot-" + i), "hot entry hot-" + i + " was evicted");
             }
-            long size = m.longSize();
-            Map<ChangeType, Long> events = JournalEvents.count(store, "bounded");
-            long puts = PUTS + HOT;
-            assertEquals(puts - size, events.get(ChangeType.EVICT), "one EVICT event per eviction");
-            assertEquals(puts, events.get(ChangeType.PUT));
-            assertEquals((double) (puts - size), registry.get("cache.evictions").functionCounter().count());
-            assertTrue(store.verify("bounded").clean(), store.verify("bounded").summary());
+            JournalEvents.assertEvictionsAccountedFor(store, "bounded", PUTS + HOT, m.longSize(), registry);
         }
     }
 

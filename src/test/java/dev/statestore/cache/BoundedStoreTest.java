@@ -48,12 +48,7 @@ class BoundedStoreTest {
             for (int i = 0; i < HOT; i++) {
                 assertNotNull(m.get("hot-" + i), "hot entry hot-" + i + " was evicted");
             }
-            Map<ChangeType, Long> events = JournalEvents.count(store, "bounded");
-            long puts = PUTS + HOT;
-            assertEquals(puts - size, events.get(ChangeType.EVICT), "one EVICT event per eviction");
-            assertEquals(puts, events.get(ChangeType.PUT));
-            assertEquals((double) (puts - size), registry.get("cache.evictions").functionCounter().count());
-            assertTrue(store.verify("bounded").clean(), store.verify("bounded").summary());
+            JournalEvents.assertEvictionsAccountedFor(store, "bounded", PUTS + HOT, size, registry);
         }
     }
 

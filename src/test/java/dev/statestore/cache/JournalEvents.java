@@ -4,9 +4,13 @@ import dev.statestore.ChangeType;
 import dev.statestore.journal.JournalReader;
 import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.EnumMap;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Counts of a store's journal events by type. */
 final class JournalEvents {
@@ -25,5 +29,19 @@ final class JournalEvents {
             }
         }
         return counts;
+    }
+
+    /**
+     * After {@code puts} puts of distinct keys into bounded store {@code name}, which now holds
+     * {@code size} entries: each eviction was journaled as one EVICT and counted in
+     * cache.evictions, and the map agrees with its journal.
+     */
+    static void assertEvictionsAccountedFor(DefaultStateStore store, String name, long puts, long size,
+                                            MeterRegistry registry) {
+        Map<ChangeType, Long> events = count(store, name);
+        assertEquals(puts - size, events.get(ChangeType.EVICT), "one EVICT event per eviction");
+        assertEquals(puts, events.get(ChangeType.PUT));
+        assertEquals((double) (puts - size), registry.get("cache.evictions").functionCounter().count());
+        assertTrue(store.verify(name).clean(), store.verify(name).summary());
     }
 }
