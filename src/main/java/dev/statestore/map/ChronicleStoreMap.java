@@ -360,7 +360,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         StripeContext held = lock(k);
         try {
-            return stamped != null ? stamped.read(k) != null : map.containsKey(k);
+            return stamped != null ? stamped.read(k) != null : reads.containsKey(k);
         } finally {
             unlock(held);
         }
