@@ -231,21 +231,11 @@ public final class ConfigLoader {
             }
             key = "sync";
             if (node.has(key)) {
-                String v = node.get(key).asText();
-                try {
-                    b.sync(Durability.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be none, async or always", e);
-                }
+                b.sync(choice(node, prefix, key, source, Durability.class, "none, async or always"));
             }
             key = "journalRoll";
             if (node.has(key)) {
-                String v = node.get(key).asText();
-                try {
-                    b.journalRoll(JournalRoll.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be hourly or daily", e);
-                }
+                b.journalRoll(choice(node, prefix, key, source, JournalRoll.class, "hourly or daily"));
             }
             key = "journalRetention";
             if (node.has(key)) {
@@ -284,6 +274,17 @@ public final class ConfigLoader {
     }
 
     /** A positive duration: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 7d}, or ISO-8601 ({@code PT30S}). */
+    /** The constant of {@code type} the key names, in any case; {@code allowed} lists them for the error. */
+    private static <E extends Enum<E>> E choice(JsonNode node, String prefix, String key, String source, Class<E> type,
+                                                String allowed) {
+        String v = node.get(key).asText();
+        try {
+            return Enum.valueOf(type, v.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": key " + prefix + key + " = '" + v + "' must be " + allowed, e);
+        }
+    }
+
     private static Duration duration(JsonNode node, String prefix, String key, String source) {
         String text = node.get(key).asText().trim();
         try {
