@@ -90,6 +90,7 @@ jmh() {
         || { log "jmh $name failed: see $out/jmh-$name.log"; tail -20 "$out/jmh-$name.log" >&2; }
 }
 jmh store-get 'StoreBench\.(get|mixed)$' -p journal=async -p metrics=unbound,bound
+jmh store-getusing 'StoreBench\.getUsing$' -p journal=async -p metrics=unbound
 jmh store-put 'StoreBench\.put$' -p journal=off,none,async,always
 jmh store-put-metrics 'StoreBench\.put$' -p journal=off -p metrics=bound
 jmh baselines 'ChronicleMapBench|ConcurrentHashMapBench|LmdbBench'

@@ -36,6 +36,19 @@ public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
     long longSize();
 
     /**
+     * As {@link #get}, reading the value into {@code reuse} when it can, as Chronicle Map's
+     * {@code getUsing} does: for {@code byte[]} values, when {@code reuse} has the value's length
+     * it is filled and returned, so a reader of fixed-size values allocates nothing per read; a
+     * value of another length comes back in a new array. Values of immutable types ({@code
+     * String}, {@code Long}, {@code Integer}, JSON records) are returned as {@link #get} returns
+     * them, whatever {@code reuse} is. Counted as a get.
+     *
+     * @param reuse an array to read into, or null
+     * @return the value ({@code reuse} itself when it was filled), or null when the key is absent
+     */
+    V getUsing(K key, V reuse);
+
+    /**
      * Puts {@code key -> value} to expire {@code ttl} from now (an absolute deadline: it holds across
      * restarts). Once expired, the entry is returned by no read, and the store's sweeper removes it,
      * journaled as {@link ChangeType#EXPIRE}.

@@ -104,17 +104,25 @@ public class StoreBench {
         Workload.Cursor keys;
         SplittableRandom random;
         int puts;
+        byte[] buffer;
 
         @Setup(Level.Trial)
         public void setup(StoreBench bench, ThreadParams thread) {
             keys = new Workload.Cursor(bench.order, thread.getThreadIndex(), thread.getThreadCount());
             random = new SplittableRandom(thread.getThreadIndex());
+            buffer = new byte[bench.valueSize];
         }
     }
 
     @Benchmark
     public byte[] get(Cursor c) {
         return map.get(keyStrings[c.keys.next()]);
+    }
+
+    /** Reads into the thread's one 100-byte array, as raw Chronicle Map's {@code getUsing} baseline does. */
+    @Benchmark
+    public byte[] getUsing(Cursor c) {
+        return map.getUsing(keyStrings[c.keys.next()], c.buffer);
     }
 
     @Benchmark

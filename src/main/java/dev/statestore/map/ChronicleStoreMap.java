@@ -320,6 +320,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
 
     @Override
     public V get(Object key) {
+        return read(key, null);
+    }
+
+    @Override
+    public V getUsing(K key, V reuse) {
+        return read(key, reuse);
+    }
+
+    private V read(Object key, V reuse) {
         KS k = storedKeyOrNull(key);
         long start = meters.start();
         if (k == null) {
@@ -327,12 +336,12 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             return null;
         }
         if (stamped != null) {
-            return stampedGet(k, start);
+            return stampedGet(k, reuse, start);
         }
         VS v;
         StripeContext held = lock(k);
         try {
-            v = reads.get(k);
+            v = reads.getUsing(k, values.readTarget(reuse));
         } finally {
             unlock(held);
         }
@@ -340,16 +349,16 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         return values.fromStored(v);
     }
 
-    private V stampedGet(KS k, long start) {
-        byte[] v;
+    private V stampedGet(KS k, V reuse, long start) {
+        byte[] payload;
         StripeContext held = lock(k);
         try {
-            v = stamped.read(k);
+            payload = stamped.read(k, stampedValues.readTarget(reuse));
         } finally {
             unlock(held);
         }
-        meters.recordGet(start, v != null);
-        return v == null ? null : stampedValues.decodePayload(v);
+        meters.recordGet(start, payload != null);
+        return payload == null ? null : stampedValues.codec.decode(payload);
     }
 
     @Override
@@ -360,7 +369,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         }
         StripeContext held = lock(k);
         try {
-            return stamped != null ? stamped.read(k) != null : reads.containsKey(k);
+            return stamped != null ? stamped.contains(k) : reads.containsKey(k);
         } finally {
             unlock(held);
         }

@@ -33,6 +33,14 @@ abstract class Conversion<T, S> {
     /** The class Chronicle Map is built with. */
     abstract Class<S> storedClass();
 
+    /**
+     * What Chronicle Map reads a value into for {@code getUsing(key, reuse)}: the array itself for
+     * {@code byte[]} values kept as they are (Chronicle fills it when the length matches), else null.
+     */
+    S readTarget(T reuse) {
+        return null;
+    }
+
     /** Whether every encoded value has the same size (Chronicle then needs no average size). */
     boolean constantSize() {
         return codec == BuiltinCodecs.INT64 || codec == BuiltinCodecs.INT32;
@@ -64,6 +72,11 @@ abstract class Conversion<T, S> {
     private static final class Identity<T> extends Conversion<T, T> {
         Identity(Codec<T> codec) {
             super(codec);
+        }
+
+        @Override
+        T readTarget(T reuse) {
+            return reuse instanceof byte[] ? reuse : null;
         }
 
         @Override
@@ -152,6 +165,12 @@ abstract class Conversion<T, S> {
                 return null;
             }
             return codec.decode(StampLayout.payload(stored));
+        }
+
+        /** The array {@link StampedEntries#read} copies a payload into: {@code reuse} for byte[] values, else null. */
+        @Override
+        byte[] readTarget(T reuse) {
+            return reuse instanceof byte[] ? (byte[]) reuse : null;
         }
 
         /** The value of a stored value known to be live. */

@@ -106,27 +106,49 @@ final class StampedEntries<K> {
         return touchAccess || accessTtlMillis > 0;
     }
 
-    /** The live stored value of {@code key} (null when absent or expired); refreshes its header when reads do. */
-    byte[] read(K key) {
-        long now = System.currentTimeMillis();
+    /**
+     * The encoded value of {@code key} without its header (null when absent or expired), copied
+     * straight from the map into {@code reuse} when it has the value's length, else into a new
+     * array; refreshes the header when reads do.
+     */
+    byte[] read(K key, byte[] reuse) {
         try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
-            if (readsWrite()) {
-                c.updateLock().lock();
-            }
-            MapEntry<K, byte[]> e = c.entry();
-            if (e == null) {
+            Data<byte[]> value = liveValue(c);
+            if (value == null) {
                 return null;
             }
-            Data<byte[]> value = e.value();
-            long deadline = StampLayout.readLong(value.bytes(), value.offset() + StampLayout.DEADLINE_OFFSET);
-            if (StampLayout.expired(deadline, now)) {
-                return null;
-            }
-            if (readsWrite()) {
-                touch(c, e, deadline, now);
-            }
-            return value.getUsing(null);
+            int length = (int) (value.size() - StampLayout.HEADER_BYTES);
+            byte[] payload = reuse != null && reuse.length == length ? reuse : new byte[length];
+            value.bytes().read(value.offset() + StampLayout.HEADER_BYTES, payload, 0, length);
+            return payload;
         }
+    }
+
+    /** Whether {@code key} has a live entry; refreshes its header when reads do, as {@link #read} does. */
+    boolean contains(K key) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            return liveValue(c) != null;
+        }
+    }
+
+    /** The stored value of the context's key if live (else null), its header refreshed when reads do. */
+    private Data<byte[]> liveValue(ExternalMapQueryContext<K, byte[], ?> c) {
+        long now = System.currentTimeMillis();
+        if (readsWrite()) {
+            c.updateLock().lock();
+        }
+        MapEntry<K, byte[]> e = c.entry();
+        if (e == null) {
+            return null;
+        }
+        long deadline = StampLayout.readLong(e.value().bytes(), e.value().offset() + StampLayout.DEADLINE_OFFSET);
+        if (StampLayout.expired(deadline, now)) {
+            return null;
+        }
+        if (readsWrite()) {
+            touch(c, e, deadline, now);
+        }
+        return e.value();
     }
 
     /** Rewrites the header of {@code e} in place: the access clock, and the deadline in an expire-after-access store. */

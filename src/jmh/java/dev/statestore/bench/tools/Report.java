@@ -150,6 +150,7 @@ public final class Report {
         double getRef = jmh("StoreBench.get", 1, "journal", "async", "metrics", "unbound");
         double putRef = jmh("StoreBench.put", 1, "journal", "async", "metrics", "unbound");
         double rawGetUsing = jmh("ChronicleMapBench.getUsing", 1);
+        double getUsingRef = jmh("StoreBench.getUsing", 1, "journal", "async", "metrics", "unbound");
         double rawPut = jmh("ChronicleMapBench.put", 1);
         double redisGet = redis("get-c1");
         double redisGetP16 = redis("get-c1-p16");
@@ -161,6 +162,7 @@ public final class Report {
         row("get", "**statestore** (journal on, sync async)", 1, getRef, getRef);
         row("get", "statestore, metrics bound (Prometheus registry)", 1,
                 jmh("StoreBench.get", 1, "journal", "async", "metrics", "bound"), getRef);
+        row("get", "statestore `getUsing` (reused buffer)", 1, getUsingRef, getRef);
         row("get", "raw Chronicle Map `getUsing` (reused buffer)", 1, rawGetUsing, getRef);
         row("get", "raw Chronicle Map `get`", 1, jmh("ChronicleMapBench.get", 1), getRef);
         row("get", "ConcurrentHashMap", 1, jmh("ConcurrentHashMapBench.get", 1), getRef);
@@ -257,6 +259,7 @@ public final class Report {
         System.out.println("| target | measured | met |");
         System.out.println("|---|---:|:---:|");
         target("get >= 1.0 x raw Chronicle Map getUsing", getRef / rawGetUsing, 1.0, true, "x");
+        target("getUsing >= 1.0 x raw Chronicle Map getUsing (both reuse a buffer)", getUsingRef / rawGetUsing, 1.0, true, "x");
         target("get >= 10 x Redis GET unpipelined", getRef / redisGet, 10, true, "x");
         target("get >= 2 x Redis GET, pipeline 16", getRef / redisGetP16, 2, true, "x");
         target("put with journal >= 0.5 x raw Chronicle Map put", putRef / rawPut, 0.5, true, "x");
