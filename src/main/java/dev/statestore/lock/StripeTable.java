@@ -257,13 +257,20 @@ public final class StripeTable implements AutoCloseable {
         unlock(stripe, StripeContext.current());
     }
 
+    /**
+     * A plain release store, not a compare-and-swap: while this thread holds the stripe no other
+     * thread or process writes its owner word (others swap it only from FREE, or from a dead
+     * owner's value), so the check and the store need not be one atomic step; the release orders
+     * every write made under the stripe before the word reads FREE.
+     */
     private void unlock(int stripe, StripeContext thread) {
         int off = stripeOffset(stripe) + OWNER_OFFSET;
-        long me = me(thread);
-        if (!LONGS.compareAndSet(buffer, off, me, FREE)) {
+        long owner = (long) LONGS.getOpaque(buffer, off);
+        if (owner != me(thread)) {
             throw new IllegalStateException("Store '" + store + "': stripe " + stripe + " was not held by this thread"
-                    + " (owner word " + Long.toHexString((long) LONGS.getVolatile(buffer, off)) + ")");
+                    + " (owner word " + Long.toHexString(owner) + ")");
         }
+        LONGS.setRelease(buffer, off, FREE);
     }
 
     /** Records the journal sequence of the change this thread is making under {@code stripe} (-1: done). */
