@@ -23,15 +23,22 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.ThreadParams;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Diagnostic, not a comparison: the pieces of statestore's get path rebuilt on a raw Chronicle
- * Map of workload W, to price each one. statestore's {@code get} opens a query context only to
- * learn the key's segment ({@code segmentOf}), takes the stripe, then calls {@code map.get}, which
- * opens a second context and allocates the value. Compare:
+ * Map of workload W, to price each one. statestore's {@code get} once opened a query context only
+ * to learn the key's segment ({@code segmentOf}; it now derives it from the key's hash), takes the
+ * key's stripe (a compare-and-swap on a word in shared memory; released by a store), then calls
+ * Chronicle's {@code get} or {@code getUsing}. Compare:
  * <ul>
+ *   <li>{@code stripedGetUsing}: a stripe taken and released around a raw {@code getUsing} (one
+ *       compare-and-swap, one release store, on a 64-byte-strided lock table), what the stripe costs;</li>
+ *   <li>{@code stripedGetUsingCasUnlock}: the same with a compare-and-swap to release it too, as
+ *       statestore did before;</li>
  *   <li>{@code segmentOfOnly}: the first context alone (what {@code segmentOf} costs);</li>
  *   <li>{@code segmentOfThenGet}: both contexts, as statestore does, without stripes or metrics;</li>
  *   <li>{@code oneContextGet}: one context that finds the segment and reads the value (allocating it,
@@ -53,6 +60,11 @@ public class GetPathBench {
     int valueSize;
     @Param("/dev/shm")
     String dir;
+
+    /** Lock words 64 bytes apart (8 longs), one per stripe, as statestore's stripe table lays them out. */
+    private static final VarHandle LOCKS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final int STRIPES = 512;
+    private final long[] locks = new long[STRIPES * 8];
 
     private Path dataDir;
     private ChronicleMap<String, byte[]> map;
@@ -130,5 +142,33 @@ public class GetPathBench {
     @Benchmark
     public byte[] oneContextGetUsing(Cursor c) {
         return read(keyStrings[c.keys.next()], c.buffer);
+    }
+
+    @Benchmark
+    public byte[] stripedGetUsing(Cursor c) {
+        String key = keyStrings[c.keys.next()];
+        int lock = (key.hashCode() & (STRIPES - 1)) * 8;
+        if (!LOCKS.compareAndSet(locks, lock, 0L, 1L)) {
+            throw new IllegalStateException("stripe held");
+        }
+        try {
+            return map.getUsing(key, c.buffer);
+        } finally {
+            LOCKS.setRelease(locks, lock, 0L);
+        }
+    }
+
+    @Benchmark
+    public byte[] stripedGetUsingCasUnlock(Cursor c) {
+        String key = keyStrings[c.keys.next()];
+        int lock = (key.hashCode() & (STRIPES - 1)) * 8;
+        if (!LOCKS.compareAndSet(locks, lock, 0L, 1L)) {
+            throw new IllegalStateException("stripe held");
+        }
+        try {
+            return map.getUsing(key, c.buffer);
+        } finally {
+            LOCKS.compareAndSet(locks, lock, 1L, 0L);
+        }
     }
 }

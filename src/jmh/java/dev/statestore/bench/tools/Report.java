@@ -199,8 +199,11 @@ public final class Report {
         path("statestore `get` (StoreBench, journal on)", getRef);
         path("raw `getUsing` (one context, reused array)", rawGetUsing);
         path("raw `get` (one context, new array)", jmh("ChronicleMapBench.get", 1));
+        path("statestore `getUsing` (StoreBench, journal on, reused array)", getUsingRef);
+        path("stripe (CAS + release store) around raw `getUsing`", jmh("GetPathBench.stripedGetUsing", 1));
+        path("stripe (CAS + CAS) around raw `getUsing`", jmh("GetPathBench.stripedGetUsingCasUnlock", 1));
         path("`segmentOf` alone (a query context opened and closed)", jmh("GetPathBench.segmentOfOnly", 1));
-        path("`segmentOf` + raw `get` (statestore's two contexts, no stripe, no meters)", jmh("GetPathBench.segmentOfThenGet", 1));
+        path("`segmentOf` + raw `get` (two contexts, no stripe, no meters)", jmh("GetPathBench.segmentOfThenGet", 1));
         path("one context: segment index + read lock + value (new array)", jmh("GetPathBench.oneContextGet", 1));
         path("one context: segment index + read lock + value (reused array)", jmh("GetPathBench.oneContextGetUsing", 1));
 
