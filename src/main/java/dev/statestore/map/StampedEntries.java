@@ -64,7 +64,8 @@ import java.util.function.UnaryOperator;
  * before the list is used up is not seen as expired before the next scan (or the sweeper);
  * entries that were in the segment at the scan are (the list is not used past the earliest
  * deadline of an entry it left out). A write whose key ends up larger than the byte share on its
- * own is evicted first, by key. The list holds, per segment that evicted in this process, about
+ * own is evicted first, by key, and then nothing else when the segment is back within its shares
+ * (as after any oversized entry's eviction: no batch is needed). The list holds, per segment that evicted in this process, about
  * 1/{@value #LOOKAHEAD} of the segment's entries on the heap: key bytes plus 36 bytes each (up to
  * twice that, as its arrays grow by doubling).
  */
@@ -298,12 +299,14 @@ final class StampedEntries<K> {
         if (!bounded()) {
             return 0;
         }
-        long entriesOver;
-        long chunksOver;
+        long size;
+        long used; // chunks; -1: not counted
         try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
-            entriesOver = entryBounds == null ? 0 : excess(c.size(), entryBounds[segment]);
-            chunksOver = chunkBounds == null || !grown ? 0 : excess(usedChunks(c), chunkBounds[segment]);
+            size = c.size();
+            used = chunkBounds == null || !grown ? -1 : usedChunks(c);
         }
+        long entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
+        long chunksOver = used < 0 ? 0 : excess(used, chunkBounds[segment]);
         if (entriesOver == 0 && chunksOver == 0) {
             return 0;
         }
@@ -314,33 +317,41 @@ final class StampedEntries<K> {
         }
         long now = System.currentTimeMillis();
         int[] removed = {0, 0}; // evicted, expired
+        int freed = 0;
         if (chunksOver > 0) {
             if (written == null) {
-                list.drop();
+                list.drop(); // the scan ranks an oversized entry first
             } else {
-                int freed = evictIfOversized(written, chunkBounds[segment]);
-                if (freed > 0) {
-                    removed[0]++;
+                freed = evictIfOversized(written, chunkBounds[segment]);
+                removed[0] += freed > 0 ? 1 : 0;
+            }
+        }
+        boolean fresh = false; // the list comes from a scan of this call
+        while (true) {
+            if (freed > 0) {
+                size--;
+                used = used < 0 ? -1 : used - freed;
+                if (chunkBounds != null && freed > chunkBounds[segment]) { // oversized: within the bounds without it, no batch
+                    entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
+                    chunksOver = used < 0 ? 0 : excess(used, chunkBounds[segment]);
+                } else {
                     entriesOver--;
                     chunksOver -= freed;
                 }
             }
-        }
-        boolean fresh = false; // the list comes from a scan of this call
-        while (entriesOver > 0 || chunksOver > 0) {
+            if (entriesOver <= 0 && chunksOver <= 0) {
+                break;
+            }
             if (!list.hasNext() || !fresh && !list.valid(now)) {
                 if (fresh) {
                     break; // the segment is empty (a fresh list holds what is needed, and nothing changes under the stripe)
                 }
                 scan(segment, list, now, entriesOver, chunksOver);
                 fresh = true;
+                freed = 0;
                 continue;
             }
-            int freed = evictIfUnchanged(list, list.next(), now, removed);
-            if (freed >= 0) {
-                entriesOver--;
-                chunksOver -= freed;
-            }
+            freed = evictIfUnchanged(list, list.next(), now, removed);
         }
         for (int i = 0; i < removed[0]; i++) {
             meters.evicted();
