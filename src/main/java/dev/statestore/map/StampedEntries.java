@@ -65,9 +65,9 @@ import java.util.function.UnaryOperator;
  * entries that were in the segment at the scan are (the list is not used past the earliest
  * deadline of an entry it left out). A write whose key ends up larger than the byte share on its
  * own is evicted first, by key, and then nothing else when the segment is back within its shares
- * (as after any oversized entry's eviction: no batch is needed). The list holds, per segment that evicted in this process, about
- * 1/{@value #LOOKAHEAD} of the segment's entries on the heap: key bytes plus 36 bytes each (up to
- * twice that, as its arrays grow by doubling).
+ * (as after any oversized entry's eviction: no batch is needed). The list holds, per segment that
+ * evicted in this process, about 1/{@value #LOOKAHEAD} of the segment's entries on the heap: key
+ * bytes plus 36 bytes each (up to twice that, as its arrays grow by doubling).
  */
 final class StampedEntries<K> {
     /** {@link #rank} of an expired entry. */
