@@ -404,7 +404,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             try {
                 previous = map.put(k, v);
                 if (bounded) {
-                    stamped.evictIfOver(held.stripe(), grows(previous, v));
+                    stamped.evictIfOver(held.stripe(), grows(previous, v), k);
                 }
             } finally {
                 unlock(held);
@@ -925,7 +925,7 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         try {
             R result = operation.get();
             if (bounded) {
-                stamped.evictIfOver(held.stripe(), grew.test(result));
+                stamped.evictIfOver(held.stripe(), grew.test(result), key);
             }
             return result;
         } finally {

@@ -12,8 +12,8 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
 import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
+import net.openhft.chronicle.map.impl.CompiledMapQueryContext;
 
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,18 +40,42 @@ import java.util.function.UnaryOperator;
  * <p>A write that leaves its segment over either share evicts, under the same stripe, the least
  * recently used entries of that segment, by the last-access clock every read and write stamps:
  * exact LRU within the segment (the whole segment is scanned, not sampled), which approximates a
- * store-wide LRU because keys hash uniformly over segments. To amortize the scan it evicts a
- * batch: down to {@code share - share/64} (at least one entry) for each share it exceeded. Expired
- * entries are taken first, journaled as {@link ChangeType#EXPIRE}, then any entry larger than
- * the segment's byte share on its own (it can never fit; Caffeine likewise drops an entry heavier
- * than its maximum at once), then the least recently used; those are journaled as
- * {@link ChangeType#EVICT}. Once a write returns the store therefore holds at most
- * {@code maxEntries} entries and {@code maxBytes} bytes of entries, and when full between
- * {@code maxEntries - maxEntries/64} and {@code maxEntries} entries (bound by count), or between
- * about {@code maxBytes - maxBytes/64} and {@code maxBytes} bytes (bound by bytes). Hit ratio
- * against an exact LRU of the same size: BENCHMARKS.md, "Eviction hit ratio".
+ * store-wide LRU because keys hash uniformly over segments. It evicts a batch: down to
+ * {@code share - share/64} (at least one entry) for each share it exceeded. Expired entries are
+ * taken first, journaled as {@link ChangeType#EXPIRE}, then any entry larger than the segment's
+ * byte share on its own (it can never fit; Caffeine likewise drops an entry heavier than its
+ * maximum at once), then the least recently used; those are journaled as {@link ChangeType#EVICT}.
+ * Once a write returns the store therefore holds at most {@code maxEntries} entries and
+ * {@code maxBytes} bytes of entries, and when full between {@code maxEntries - maxEntries/64} and
+ * {@code maxEntries} entries (bound by count), or between about {@code maxBytes - maxBytes/64} and
+ * {@code maxBytes} bytes (bound by bytes). Hit ratio against an exact LRU of the same size:
+ * BENCHMARKS.md, "Eviction hit ratio".
+ *
+ * <h2>Eviction cost</h2>
+ * The scan is what eviction costs (BENCHMARKS.md, "Eviction cost in a full bounded store"), so one
+ * scan serves several batches: one pass over the segment keeps, in a bounded heap, its oldest
+ * entries, at least 1/{@value #LOOKAHEAD} of them and at least what the batch needs, and lists
+ * them oldest first in this process's {@link EvictionCandidates} of the segment (their access
+ * stamps, sizes and key bytes); each batch then removes listed entries by key, skipping one whose
+ * access stamp changed since the scan (read or rewritten: no longer among the oldest), until the
+ * list runs out and the next batch scans again. A listed entry whose stamp did not change is still
+ * older than every entry outside the list, so the victims are those a full scan would pick, with
+ * one exception: an entry written after the scan with a time to live short enough to expire
+ * before the list is used up is not seen as expired before the next scan (or the sweeper);
+ * entries that were in the segment at the scan are (the list is not used past the earliest
+ * deadline of an entry it left out). A write whose key ends up larger than the byte share on its
+ * own is evicted first, by key, and then nothing else when the segment is back within its shares
+ * (as after any oversized entry's eviction: no batch is needed). The list holds, per segment that
+ * evicted in this process, about 1/{@value #LOOKAHEAD} of the segment's entries on the heap: key
+ * bytes plus 36 bytes each (up to twice that, as its arrays grow by doubling).
  */
 final class StampedEntries<K> {
+    /** {@link #rank} of an expired entry. */
+    static final long EXPIRED = Long.MIN_VALUE;
+    /** {@link #rank} of an entry larger than its segment's byte share on its own. */
+    static final long OVERSIZED = Long.MIN_VALUE + 1;
+    /** A scan lists at least 1/LOOKAHEAD of the segment's entries as candidates. */
+    static final int LOOKAHEAD = 16;
     private final ChronicleMap<K, byte[]> map;
     private final StoreMeters meters;
     private final boolean checksums;
@@ -63,6 +87,8 @@ final class StampedEntries<K> {
     private final boolean touchAccess;
     /** Reads push the deadline of expiring entries to now + this (expire after access); 0: no. */
     private final long accessTtlMillis;
+    /** Each segment's eviction candidates in this process, made at its first eviction; used under its stripe. */
+    private final EvictionCandidates[] candidates;
 
     StampedEntries(ChronicleMap<K, byte[]> map, StoreMeters meters, long maxEntries, long maxBytes, int segments,
                    long accessTtlMillis) {
@@ -81,6 +107,7 @@ final class StampedEntries<K> {
         }
         this.touchAccess = bounded();
         this.accessTtlMillis = accessTtlMillis;
+        this.candidates = new EvictionCandidates[segments];
     }
 
     /** {@code bound} split over {@code segments}, the remainder spread over the first ones. */
@@ -273,9 +300,9 @@ final class StampedEntries<K> {
         return used <= bound ? 0 : used - bound + bound / 64;
     }
 
-    /** {@link #evictIfOver(int, boolean)} after a change that may have added bytes. */
+    /** {@link #evictIfOver(int, boolean, Object)} after changes of keys not named (a batch): a bound by bytes rescans. */
     int evictIfOver(int segment) {
-        return evictIfOver(segment, true);
+        return evictIfOver(segment, true, null);
     }
 
     /**
@@ -284,113 +311,156 @@ final class StampedEntries<K> {
      * {@code grown}: the change may have added bytes (an insert, a larger value), as counting them
      * reads the segment's free lists (a few hundred ns); a removal, a read or a value no larger
      * than the one it replaced cannot take the segment over it (Chronicle frees the chunks a value
-     * no longer needs, and rewrites an equal one in place).
+     * no longer needs, and rewrites an equal one in place). {@code written}: the key the change
+     * wrote, checked first for an entry larger than the segment's byte share; null when unknown,
+     * which makes an eviction by bytes scan the segment rather than use its candidate list.
      *
      * @return entries removed
      */
-    int evictIfOver(int segment, boolean grown) {
+    int evictIfOver(int segment, boolean grown, K written) {
         if (!bounded()) {
             return 0;
         }
+        long size;
+        long used; // chunks; -1: not counted
         try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
-            long size = c.size();
-            long entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
-            long chunksOver = chunkBounds == null || !grown ? 0 : excess(usedChunks(c), chunkBounds[segment]);
-            if (entriesOver == 0 && chunksOver == 0) {
-                return 0;
+            size = c.size();
+            used = chunkBounds == null || !grown ? -1 : usedChunks(c);
+        }
+        long entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
+        long chunksOver = used < 0 ? 0 : excess(used, chunkBounds[segment]);
+        if (entriesOver == 0 && chunksOver == 0) {
+            return 0;
+        }
+        EvictionCandidates list = candidates[segment];
+        if (list == null) {
+            list = new EvictionCandidates();
+            candidates[segment] = list;
+        }
+        long now = System.currentTimeMillis();
+        int[] removed = {0, 0}; // evicted, expired
+        int freed = 0;
+        if (chunksOver > 0) {
+            if (written == null) {
+                list.drop(); // the scan ranks an oversized entry first
+            } else {
+                freed = evictIfOversized(written, chunkBounds[segment]);
+                removed[0] += freed > 0 ? 1 : 0;
             }
+        }
+        boolean fresh = false; // the list comes from a scan of this call
+        while (true) {
+            if (freed > 0) {
+                size--;
+                used = used < 0 ? -1 : used - freed;
+                if (chunkBounds != null && freed > chunkBounds[segment]) { // oversized: within the bounds without it, no batch
+                    entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
+                    chunksOver = used < 0 ? 0 : excess(used, chunkBounds[segment]);
+                } else {
+                    entriesOver--;
+                    chunksOver -= freed;
+                }
+            }
+            if (entriesOver <= 0 && chunksOver <= 0) {
+                break;
+            }
+            if (!list.hasNext() || !fresh && !list.valid(now)) {
+                if (fresh) {
+                    break; // the segment is empty (a fresh list holds what is needed, and nothing changes under the stripe)
+                }
+                scan(segment, list, now, entriesOver, chunksOver);
+                fresh = true;
+                freed = 0;
+                continue;
+            }
+            freed = evictIfUnchanged(list, list.next(), now, removed);
+        }
+        for (int i = 0; i < removed[0]; i++) {
+            meters.evicted();
+        }
+        for (int i = 0; i < removed[1]; i++) {
+            meters.expired();
+        }
+        return removed[0] + removed[1];
+    }
+
+    /**
+     * Refills {@code list} from one pass over {@code segment}: the oldest entries (by {@link #rank})
+     * numbering at least {@code entriesOver} and taking at least {@code chunksOver} chunks, and at
+     * least 1/{@value #LOOKAHEAD} of the segment, so one scan serves several batches.
+     */
+    private void scan(int segment, EvictionCandidates list, long now, long entriesOver, long chunksOver) {
+        try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
             CompiledMapIterationContext<?, ?, ?> entry = (CompiledMapIterationContext<?, ?, ?>) c; // the current entry
             long oversized = chunkBounds == null ? Long.MAX_VALUE : chunkBounds[segment];
-            long now = System.currentTimeMillis();
-            long[] ranks = new long[(int) size];
-            int[] chunks = new int[(int) size];
-            int[] n = {0};
+            list.startScan(Math.max(entriesOver, c.size() / LOOKAHEAD), chunksOver);
             c.forEachSegmentEntry(e -> {
-                if (n[0] < ranks.length) {
-                    chunks[n[0]] = entry.entrySizeInChunks();
-                    ranks[n[0]] = rank(e, now, chunks[n[0]], oversized);
-                    n[0]++;
-                }
+                int chunks = entry.entrySizeInChunks();
+                Data<byte[]> v = e.value();
+                long deadline = StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET);
+                long access = StampLayout.readLong(v.bytes(), v.offset() + StampLayout.ACCESS_OFFSET);
+                list.offer(rank(deadline, access, now, chunks, oversized), access, deadline, chunks, chunks > oversized,
+                        e.key());
             });
-            if (n[0] == 0) {
-                return 0;
-            }
-            long threshold = threshold(ranks, chunks, n[0], entriesOver, chunksOver);
-            long[] left = {entriesOver, chunksOver};
-            int[] evicted = {0};
-            int[] expired = {0};
-            ChangeCause.removingAs(ChangeType.EVICT, () -> c.forEachSegmentEntryWhile(e -> {
-                int entryChunks = entry.entrySizeInChunks();
-                long rank = rank(e, now, entryChunks, oversized);
-                if (rank <= threshold) {
-                    if (rank == Long.MIN_VALUE) {
-                        ChangeCause.removingAs(ChangeType.EXPIRE, () -> e.context().remove(e));
-                        expired[0]++;
-                    } else {
-                        e.context().remove(e);
-                        evicted[0]++;
-                    }
-                    left[0]--;
-                    left[1] -= entryChunks;
-                }
-                return left[0] > 0 || left[1] > 0;
-            }));
-            for (int i = 0; i < evicted[0]; i++) {
-                meters.evicted();
-            }
-            for (int i = 0; i < expired[0]; i++) {
-                meters.expired();
-            }
-            return evicted[0] + expired[0];
+            list.finish();
         }
     }
 
     /**
-     * The highest rank to evict: the smallest such that the entries ranked at or below it number
-     * at least {@code entriesOver} and take at least {@code chunksOver} chunks.
+     * Removes candidate {@code i} of {@code list} if its entry still has the access stamp the scan
+     * saw (not read nor written since), journaled as EXPIRE when it has expired, else EVICT, and
+     * counted in {@code removed} (evicted, expired).
+     *
+     * @return the chunks it took, or -1 when it was left
      */
-    private static long threshold(long[] ranks, int[] chunks, int n, long entriesOver, long chunksOver) {
-        long[] sorted = Arrays.copyOf(ranks, n);
-        Arrays.sort(sorted);
-        int k = (int) Math.max(1, Math.min(entriesOver, n)); // victims by count
-        if (chunksOver > 0) { // the fewest victims that free enough chunks: binary search over the LRU order
-            int lo = k;
-            int hi = n;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (chunksAtOrBelow(ranks, chunks, n, sorted[mid - 1]) >= chunksOver) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
-                }
+    private int evictIfUnchanged(EvictionCandidates list, int i, long now, int[] removed) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(list.keyStore(), list.keyOffset(i),
+                list.keyLength(i))) {
+            c.updateLock().lock();
+            MapEntry<K, byte[]> e = c.entry();
+            if (e == null) {
+                return -1;
             }
-            k = lo;
+            Data<byte[]> v = e.value();
+            if (StampLayout.readLong(v.bytes(), v.offset() + StampLayout.ACCESS_OFFSET) != list.access(i)) {
+                return -1;
+            }
+            boolean expired = StampLayout.expired(
+                    StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET), now);
+            ChangeCause.removingAs(expired ? ChangeType.EXPIRE : ChangeType.EVICT, () -> c.remove(e));
+            removed[expired ? 1 : 0]++;
+            return list.chunks(i);
         }
-        return sorted[k - 1];
     }
 
-    private static long chunksAtOrBelow(long[] ranks, int[] chunks, int n, long rank) {
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            if (ranks[i] <= rank) {
-                sum += chunks[i];
+    /** Evicts {@code key} when its entry takes more than {@code share} chunks on its own; returns the chunks it took, else 0. */
+    private int evictIfOversized(K key, long share) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            c.updateLock().lock();
+            MapEntry<K, byte[]> e = c.entry();
+            if (e == null) {
+                return 0;
             }
+            int chunks = ((CompiledMapQueryContext<?, ?, ?>) c).entrySizeInChunks();
+            if (chunks <= share) {
+                return 0;
+            }
+            ChangeCause.removingAs(ChangeType.EVICT, () -> c.remove(e));
+            return chunks;
         }
-        return sum;
     }
 
     /**
      * Eviction order: expired entries first, then entries of more than {@code oversized} chunks,
      * then by last access, oldest first.
      */
-    private static long rank(MapEntry<?, byte[]> e, long nowMillis, int chunks, long oversized) {
-        Data<byte[]> v = e.value();
-        if (StampLayout.expired(StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET), nowMillis)) {
-            return Long.MIN_VALUE;
+    private static long rank(long deadline, long access, long nowMillis, int chunks, long oversized) {
+        if (StampLayout.expired(deadline, nowMillis)) {
+            return EXPIRED;
         }
         if (chunks > oversized) {
-            return Long.MIN_VALUE + 1;
+            return OVERSIZED;
         }
-        return StampLayout.readLong(v.bytes(), v.offset() + StampLayout.ACCESS_OFFSET);
+        return access;
     }
 }

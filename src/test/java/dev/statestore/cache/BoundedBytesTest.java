@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -100,6 +103,36 @@ class BoundedBytesTest {
                 assertEquals("v" + i, m.get("k" + i), "k" + i + " was evicted for an entry that can never fit");
             }
             assertEquals(1, JournalEvents.count(store, "huge").get(ChangeType.EVICT));
+        }
+    }
+
+    @Test
+    void anEntryLargerThanItsSegmentsShareIsEvictedAtOnceAlsoOnceTheStoreHasBeenEvicting() {
+        try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
+            long maxBytes = 40L << 10; // one segment: its share is all of it
+            StoreMap<String, String> m = store.map("huge", String.class, String.class,
+                    MapOptions.builder().maxBytes(maxBytes).entries(300).averageKeySize(8).averageValueSize(100).build());
+            for (int i = 0; i < 1_000; i++) { // evicts all along: the segment has a list of candidates
+                m.put("k" + i, "v".repeat(100) + i);
+            }
+            List<String> present = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                if (m.get("k" + i) != null) {
+                    present.add("k" + i);
+                }
+            }
+            long evicted = JournalEvents.count(store, "huge").get(ChangeType.EVICT);
+            assertTrue(evicted > 0 && present.size() > 10, "evicted " + evicted + ", present " + present.size());
+            m.put("huge", "h".repeat(45_000));
+            assertNull(m.get("huge"));
+            m.putAll(Map.of("huge2", "h".repeat(45_000))); // a batch: the segment is scanned
+            assertNull(m.get("huge2"));
+            for (String k : present) {
+                assertNotNull(m.get(k), k + " was evicted for an entry that can never fit");
+            }
+            assertEquals(evicted + 2, JournalEvents.count(store, "huge").get(ChangeType.EVICT));
+            assertTrue(store.entryBytes("huge") <= maxBytes);
+            assertTrue(store.verify("huge").clean(), store.verify("huge").summary());
         }
     }
 

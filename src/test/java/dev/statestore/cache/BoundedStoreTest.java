@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,6 +73,78 @@ class BoundedStoreTest {
             for (int i = 1_000; i < 1_500; i++) {
                 assertEquals(i, m.get(i));
             }
+        }
+    }
+
+    @Test
+    void keysReadAfterAnEvictionScanOutliveTheUnreadOnesTheScanListedAndTheNewestKeysStay() {
+        try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            store.bindTo(registry);
+            StoreMap<Integer, Integer> m = store.map("lru", Integer.class, Integer.class,
+                    MapOptions.builder().maxEntries(1_000).build());
+            for (int i = 0; i < 1_500; i++) { // past the bound: scans list each segment's oldest
+                m.put(i, i);
+            }
+            List<Integer> read = new ArrayList<>();
+            for (int i = 0; i < 1_500 && read.size() < 100; i++) { // the oldest left: the ones listed next
+                if (m.get(i) != null) {
+                    read.add(i);
+                }
+            }
+            for (int i = 1_500; i < 1_800; i++) { // evicts from the lists made before the reads
+                m.put(i, i);
+            }
+            for (int k : read) {
+                assertEquals(k, m.get(k), "key " + k + " was read after the scan yet evicted");
+            }
+            for (int i = 1_500; i < 1_800; i++) {
+                assertEquals(i, m.get(i), "new key " + i + " was evicted");
+            }
+            int oldestLeft = 1_500;
+            int newestGone = -1;
+            for (int i = 0; i < 1_500; i++) {
+                if (read.contains(i)) {
+                    continue;
+                }
+                if (m.get(i) == null) {
+                    newestGone = i;
+                } else {
+                    oldestLeft = Math.min(oldestLeft, i);
+                }
+            }
+            // per-segment LRU: segments evict to different depths, by about a batch (1/64 of a share) each
+            assertTrue(newestGone - oldestLeft < 200, "LRU order lost: key " + newestGone + " evicted, "
+                    + oldestLeft + " (older, unread) kept");
+            long size = m.longSize();
+            assertTrue(size <= 1_000 && size >= 1_000 - 1_000 / 64 - 1, "size " + size);
+            JournalEvents.assertEvictionsAccountedFor(store, "lru", 1_800, size, registry);
+        }
+    }
+
+    @Test
+    void anEntryThatExpiresAfterTheScanThatLeftItOutIsTakenBeforeALiveOne() {
+        try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
+            StoreMap<Integer, Integer> m = store.map("ttl", Integer.class, Integer.class,
+                    MapOptions.builder().maxEntries(1_000).build());
+            for (int i = 0; i < 1_000; i++) {
+                m.put(i, i);
+            }
+            for (int i = 1_000; i < 1_300; i++) { // each over the bound: scans list the oldest live keys
+                m.put(i, i, java.time.Duration.ofMillis(300));
+            }
+            long deadline = System.currentTimeMillis() + 300; // every one of them has expired past this
+            long evicted = JournalEvents.count(store, "ttl").get(ChangeType.EVICT);
+            assertTrue(evicted > 0);
+            ExpiryTest.awaitClockPast(deadline);
+            for (int i = 1_300; i < 1_400; i++) {
+                m.put(i, i);
+            }
+            Map<ChangeType, Long> events = JournalEvents.count(store, "ttl");
+            assertEquals(evicted, events.get(ChangeType.EVICT), "live entries were evicted while expired ones were left");
+            // 100 puts into a store that was between its floor and its bound
+            assertTrue(events.get(ChangeType.EXPIRE) >= 100 - 1_000 / 64 - 1, "expired: " + events.get(ChangeType.EXPIRE));
+            assertTrue(store.verify("ttl").clean(), store.verify("ttl").summary());
         }
     }
 }
