@@ -47,7 +47,7 @@ public final class Main {
 
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "dev/statestore/cli/logback-cli.xml");
+            CliLogging.enable(); // warnings and errors to stderr, configured in code (no XML to parse)
         }
         System.exit(run(args));
     }
