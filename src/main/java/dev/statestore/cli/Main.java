@@ -54,12 +54,18 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
+        Integer fast = FastPath.run(args); // get, put, rm without picocli's start-up
+        return fast != null ? fast : picocli(args);
+    }
+
+    /** Runs the command line through picocli: every command, help, usage errors. */
+    static int picocli(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine.getErr()));
         return cli.execute(args);
     }
 
-    private static int handle(Exception e, PrintWriter err) {
+    static int handle(Exception e, PrintWriter err) {
         int code;
         if (e instanceof UsageException || e instanceof InvalidStoreNameException || e instanceof ConfigException) {
             code = USAGE;
