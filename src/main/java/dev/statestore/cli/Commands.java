@@ -206,10 +206,10 @@ final class Commands {
                 StoreMap<Object, Object> map = existing(store, storeName);
                 PrintWriter out = out();
                 for (Map.Entry<Object, Object> e : map.entrySet()) {
-                    ObjectNode line = Rendering.JSON.createObjectNode();
+                    ObjectNode line = Rendering.json().createObjectNode();
                     line.set("key", Rendering.toJson(map.keyCodec(), e.getKey()));
                     line.set("value", Rendering.toJson(map.valueCodec(), e.getValue()));
-                    out.println(Rendering.JSON.writeValueAsString(line));
+                    out.println(Rendering.json().writeValueAsString(line));
                 }
                 out.flush();
                 return Main.OK;
@@ -239,7 +239,7 @@ final class Commands {
                     }
                     JsonNode node;
                     try {
-                        node = Rendering.JSON.readTree(line);
+                        node = Rendering.json().readTree(line);
                     } catch (IOException e) {
                         throw new UsageException("stdin line " + lineNo + " is not JSON (" + loaded + " entries loaded before it)");
                     }
