@@ -385,7 +385,7 @@ final class BenchCommand extends Commands.Base {
                 default:
                     throw new UsageException("--child must be worker or writer, was '" + child + "'");
             }
-            out.println(Rendering.JSON.writeValueAsString(resultJson(result)));
+            out.println(Rendering.json().writeValueAsString(resultJson(result)));
             out.flush();
         }
         return Main.OK;
@@ -508,7 +508,7 @@ final class BenchCommand extends Commands.Base {
         JsonNode expectJson(long timeoutNanos) throws InterruptedException {
             String line = next(timeoutNanos);
             try {
-                return Rendering.JSON.readTree(line);
+                return Rendering.json().readTree(line);
             } catch (IOException e) {
                 throw new StateStoreException("bench: child JVM " + process.pid() + " printed '" + line
                         + "' instead of its result");
@@ -536,7 +536,7 @@ final class BenchCommand extends Commands.Base {
     private static ObjectNode resultJson(Result r) {
         ByteBuffer buffer = ByteBuffer.allocate(r.histogram().getNeededByteBufferCapacity());
         int length = r.histogram().encodeIntoCompressedByteBuffer(buffer);
-        ObjectNode node = Rendering.JSON.createObjectNode();
+        ObjectNode node = Rendering.json().createObjectNode();
         node.put("pid", r.pid()).put("ops", r.ops()).put("misses", r.misses()).put("elapsedNanos", r.elapsedNanos())
                 .put("histogram", Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
         return node;
@@ -653,7 +653,7 @@ final class BenchCommand extends Commands.Base {
         double median = sorted[repeat / 2] / 1e6;
         PrintWriter out = out();
         if (json) {
-            ObjectNode node = Rendering.JSON.createObjectNode();
+            ObjectNode node = Rendering.json().createObjectNode();
             node.put("op", "open").put("store", storeName).put("keys", keys).put("medianMillis", median);
             ArrayNode each = node.putArray("openToFirstGetMillis");
             for (long m : millis) {
@@ -695,7 +695,7 @@ final class BenchCommand extends Commands.Base {
         }
         PrintWriter out = out();
         if (json) {
-            ObjectNode node = Rendering.JSON.createObjectNode();
+            ObjectNode node = Rendering.json().createObjectNode();
             node.put("op", op).put("store", storeName).put("description", description).put("keys", keys)
                     .put("valueSize", valueSize).put("threads", threads).put("processes", results.size())
                     .put("warmupSeconds", warmupNanos / 1e9).put("durationSeconds", durationNanos / 1e9)

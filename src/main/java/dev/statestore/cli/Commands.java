@@ -88,7 +88,11 @@ final class Commands {
 
         @Override
         public Integer call() {
-            java.time.Duration duration = ttl == null ? null : parseDuration(ttl);
+            return put(main, storeName, key, value, ttl == null ? null : parseDuration(ttl));
+        }
+
+        /** {@code put}, also run by {@link FastPath}; {@code duration} null: no TTL. */
+        static int put(Main main, String storeName, String key, String value, java.time.Duration duration) {
             try (DefaultStateStore store = main.openStore()) {
                 if (duration != null && store.metadata(storeName) == null) {
                     store.map(storeName, String.class, String.class, MapOptions.builder().perEntryTtl(true).build());
@@ -147,15 +151,20 @@ final class Commands {
 
         @Override
         public Integer call() {
+            return get(main, storeName, key, out(), spec.commandLine().getErr());
+        }
+
+        /** {@code get}, also run by {@link FastPath}. */
+        static int get(Main main, String storeName, String key, PrintWriter out, PrintWriter err) {
             try (DefaultStateStore store = main.openStore()) {
                 StoreMap<Object, Object> map = existing(store, storeName);
                 Object value = map.get(Rendering.parse(map.keyCodec(), key, "key"));
                 if (value == null) {
-                    spec.commandLine().getErr().println("statestore: no key '" + key + "' in store '" + storeName + "'");
+                    err.println("statestore: no key '" + key + "' in store '" + storeName + "'");
                     return Main.NOT_FOUND;
                 }
-                out().println(Rendering.toText(map.valueCodec(), value));
-                out().flush();
+                out.println(Rendering.toText(map.valueCodec(), value));
+                out.flush();
                 return Main.OK;
             }
         }
@@ -170,10 +179,15 @@ final class Commands {
 
         @Override
         public Integer call() {
+            return rm(main, storeName, key, spec.commandLine().getErr());
+        }
+
+        /** {@code rm}, also run by {@link FastPath}. */
+        static int rm(Main main, String storeName, String key, PrintWriter err) {
             try (DefaultStateStore store = main.openStore()) {
                 StoreMap<Object, Object> map = existing(store, storeName);
                 if (map.remove(Rendering.parse(map.keyCodec(), key, "key")) == null) {
-                    spec.commandLine().getErr().println("statestore: no key '" + key + "' in store '" + storeName + "'");
+                    err.println("statestore: no key '" + key + "' in store '" + storeName + "'");
                     return Main.NOT_FOUND;
                 }
                 return Main.OK;
@@ -192,10 +206,10 @@ final class Commands {
                 StoreMap<Object, Object> map = existing(store, storeName);
                 PrintWriter out = out();
                 for (Map.Entry<Object, Object> e : map.entrySet()) {
-                    ObjectNode line = Rendering.JSON.createObjectNode();
+                    ObjectNode line = Rendering.json().createObjectNode();
                     line.set("key", Rendering.toJson(map.keyCodec(), e.getKey()));
                     line.set("value", Rendering.toJson(map.valueCodec(), e.getValue()));
-                    out.println(Rendering.JSON.writeValueAsString(line));
+                    out.println(Rendering.json().writeValueAsString(line));
                 }
                 out.flush();
                 return Main.OK;
@@ -225,7 +239,7 @@ final class Commands {
                     }
                     JsonNode node;
                     try {
-                        node = Rendering.JSON.readTree(line);
+                        node = Rendering.json().readTree(line);
                     } catch (IOException e) {
                         throw new UsageException("stdin line " + lineNo + " is not JSON (" + loaded + " entries loaded before it)");
                     }

@@ -82,7 +82,7 @@ final class JournalCommands {
         }
 
         private static String render(ChangeEvent<Object, Object> e, StoreMap<Object, Object> map) throws IOException {
-            ObjectNode line = Rendering.JSON.createObjectNode();
+            ObjectNode line = Rendering.json().createObjectNode();
             line.put("seq", e.sequence());
             line.put("time", e.time().toString());
             line.put("type", e.type().name());
@@ -91,7 +91,7 @@ final class JournalCommands {
                 line.set("value", Rendering.toJson(map.valueCodec(), e.value()));
             }
             line.put("pid", e.writerPid());
-            return Rendering.JSON.writeValueAsString(line);
+            return Rendering.json().writeValueAsString(line);
         }
     }
 

@@ -47,19 +47,25 @@ public final class Main {
 
     public static void main(String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "dev/statestore/cli/logback-cli.xml");
+            CliLogging.enable(); // warnings and errors to stderr, configured in code (no XML to parse)
         }
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
+        Integer fast = FastPath.run(args); // get, put, rm without picocli's start-up
+        return fast != null ? fast : picocli(args);
+    }
+
+    /** Runs the command line through picocli: every command, help, usage errors. */
+    static int picocli(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine.getErr()));
         return cli.execute(args);
     }
 
-    private static int handle(Exception e, PrintWriter err) {
+    static int handle(Exception e, PrintWriter err) {
         int code;
         if (e instanceof UsageException || e instanceof InvalidStoreNameException || e instanceof ConfigException) {
             code = USAGE;

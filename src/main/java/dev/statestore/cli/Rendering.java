@@ -15,9 +15,16 @@ import java.util.Base64;
  * integers as numbers, bytes (and values of user codecs) as base64, JSON values as JSON.
  */
 final class Rendering {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     private Rendering() {
+    }
+
+    /** The command line's JSON mapper, built on first use: get, put and rm on text, number and bytes stores never need one. */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     /** Parses command-line text into a key or value of the codec's type. */
@@ -34,7 +41,7 @@ final class Rendering {
                 return Integer.parseInt(text.trim());
             }
             if (codec.type() == JsonNode.class) {
-                return JSON.readTree(text);
+                return json().readTree(text);
             }
             return Base64.getDecoder().decode(text.trim());
         } catch (NumberFormatException e) {

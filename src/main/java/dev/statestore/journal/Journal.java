@@ -6,6 +6,7 @@ import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
 import dev.statestore.lock.StripeContext;
+import dev.statestore.platform.DeferredPosix;
 import dev.statestore.platform.FileModes;
 import dev.statestore.platform.ProcessIdentity;
 import net.openhft.chronicle.bytes.Bytes;
@@ -132,6 +133,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private SingleChronicleQueue buildQueue() {
+        DeferredPosix.load(); // the queue's msync needs it: loaded here, never at a first sync under a stripe lock
         SyncMode syncMode = switch (durability) {
             case ALWAYS -> SyncMode.SYNC;
             case ASYNC -> SyncMode.ASYNC;

@@ -13,9 +13,10 @@ import java.util.Properties;
 
 /**
  * Makes the JVM ready for Chronicle before any Chronicle class loads: turns Chronicle's analytics
- * off and checks the {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM
- * started without them gets one clear error naming the exact flags instead of an
- * {@code InaccessibleObjectException} from deep inside Chronicle.
+ * off, defers its native POSIX binding to first use ({@link DeferredPosix}) and checks the
+ * {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them
+ * gets one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
+ * from deep inside Chronicle.
  *
  * <p>The flags come from {@code jvm-flags.properties}, which the build writes from the pom: the one
  * place that lists them.
@@ -36,12 +37,13 @@ public final class JvmFlags {
     }
 
     /**
-     * Disables Chronicle analytics and checks the JVM flags; cheap after the first call.
+     * Disables Chronicle analytics, defers its POSIX binding and checks the JVM flags; cheap after the first call.
      *
      * @throws MissingJvmFlagsException naming the flags to add
      */
     public static void prepare() {
         System.setProperty(ANALYTICS_PROPERTY, "true");
+        DeferredPosix.install();
         if (checked) {
             return;
         }

@@ -57,11 +57,14 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
     public static final String STAMPED = "stamped";
     public static final String FILE_NAME = "store.json";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    /** Jackson's binding, built on first use: this build's own files are read without it ({@link CanonicalMetadata}). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
+    }
 
     /**
      * Reads the metadata of the store in {@code storeDir}.
@@ -81,11 +84,28 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
             throw new CorruptStoreException("Store '" + store + "': cannot read " + file + " (" + e
                     + "): check the permissions of the data directory", e);
         }
+        StoreMetadata m = CanonicalMetadata.parse(bytes); // null: not in this build's own form, Jackson reads it
+        if (m == null) {
+            m = bind(bytes, storeDir, store);
+        }
+        if (!PLAIN.equals(m.valueLayout()) && !STAMPED.equals(m.valueLayout())) {
+            throw new IncompatibleFormatException("Store '" + store + "' stores values as '" + m.valueLayout()
+                    + "', which this statestore does not know: open it with the statestore version that wrote it");
+        }
+        if (!store.equals(m.name())) {
+            throw new CorruptStoreException("Store '" + store + "': " + file + " describes a store named '" + m.name()
+                    + "': the directory was copied or renamed by hand; rename it back or use restore --as");
+        }
+        return m;
+    }
+
+    /** {@code store.json} bound by Jackson: older formats, and any file not in this build's own form. */
+    static StoreMetadata bind(byte[] bytes, Path storeDir, String store) {
+        Path file = storeDir.resolve(FILE_NAME);
         String corrupt = "Store '" + store + "': " + file + " is not valid store metadata";
         String fix = ": restore the store from a backup, or delete " + storeDir + " to start it empty";
-        StoreMetadata m;
         try {
-            JsonNode tree = MAPPER.readTree(bytes);
+            JsonNode tree = Json.MAPPER.readTree(bytes);
             JsonNode format = tree == null ? null : tree.get("format");
             if (format == null || !format.isInt()) {
                 throw new CorruptStoreException(corrupt + " (no format version)" + fix);
@@ -102,19 +122,10 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
             if (format.intValue() <= 2 && tree.isObject()) { // formats 1 and 2 had no bound by bytes
                 ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("maxBytes", 0L);
             }
-            m = MAPPER.treeToValue(tree, StoreMetadata.class);
+            return Json.MAPPER.treeToValue(tree, StoreMetadata.class);
         } catch (IOException e) {
             throw new CorruptStoreException(corrupt + " (" + e.getMessage() + ")" + fix, e);
         }
-        if (!PLAIN.equals(m.valueLayout()) && !STAMPED.equals(m.valueLayout())) {
-            throw new IncompatibleFormatException("Store '" + store + "' stores values as '" + m.valueLayout()
-                    + "', which this statestore does not know: open it with the statestore version that wrote it");
-        }
-        if (!store.equals(m.name())) {
-            throw new CorruptStoreException("Store '" + store + "': " + file + " describes a store named '" + m.name()
-                    + "': the directory was copied or renamed by hand; rename it back or use restore --as");
-        }
-        return m;
     }
 
     /** Whether values carry the expiry/access header. */
@@ -141,7 +152,7 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
         Path tmp = storeDir.resolve(FILE_NAME + ".tmp");
         Files.deleteIfExists(tmp);
         modes.createFile(tmp);
-        Files.write(tmp, MAPPER.writeValueAsBytes(this), StandardOpenOption.TRUNCATE_EXISTING);
+        Files.write(tmp, Json.MAPPER.writeValueAsBytes(this), StandardOpenOption.TRUNCATE_EXISTING);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }

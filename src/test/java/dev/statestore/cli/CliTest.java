@@ -76,6 +76,21 @@ class CliTest {
                 "the agent created the store its config names");
     }
 
+    /** Logging (CliLogging): warnings, ours and Chronicle's, on stderr in one format; no INFO; stdout only the output. */
+    @Test
+    void warningsGoToStderrAndStdoutCarriesOnlyTheCommandsOutput() {
+        Result put = run("put", "w", "k", "v");
+        assertEquals(0, put.code(), put.err());
+        assertEquals(List.of(), put.out());
+        assertEquals("", put.err(), "the INFO 'created store' is not shown");
+        Result rebuild = run("rebuild", "w");
+        assertEquals(0, rebuild.code(), rebuild.err());
+        assertTrue(rebuild.err().matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  d\\.s\\.map\\.StoreOpener - store 'w': map"
+                + " rebuilt from checkpoint -?\\d+ and 1 journal events; previous file kept as .*\\R"), rebuild.err());
+        assertEquals(1, rebuild.out().size(), rebuild.out().toString());
+        assertTrue(!rebuild.out().get(0).contains("WARN"), rebuild.out().toString());
+    }
+
     @Test
     void dumpThenLoadIntoAnotherStoreCopiesEveryEntry() throws IOException {
         run("put", "src", "a", "1");

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable {
     private static final String END = "\u0000end";
+    private static final String CLI_MAIN = "dev.statestore.cli.Main";
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -45,14 +46,14 @@ public final class ChildJvm implements AutoCloseable {
     public static ChildJvm cli(Path dataDir, String... args) {
         List<String> cliArgs = new ArrayList<>(List.of("--data", dataDir.toString()));
         cliArgs.addAll(Arrays.asList(args));
-        return start("dev.statestore.cli.Main", cliArgs);
+        return start(CLI_MAIN, cliArgs);
     }
 
     /** As {@link #cli} with extra JVM options (e.g. fault injection properties). */
     public static ChildJvm cliWithJvmOptions(List<String> jvmOptions, Path dataDir, String... args) {
         List<String> cliArgs = new ArrayList<>(List.of("--data", dataDir.toString()));
         cliArgs.addAll(Arrays.asList(args));
-        List<String> cmd = command("dev.statestore.cli.Main", cliArgs);
+        List<String> cmd = command(CLI_MAIN, cliArgs);
         cmd.addAll(1, jvmOptions);
         return start(cmd);
     }
@@ -67,7 +68,9 @@ public final class ChildJvm implements AutoCloseable {
         }
         cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
         cmd.add("-Xmx256m");
-        cmd.add("-Dlogback.configurationFile=dev/statestore/cli/logback-cli.xml");
+        if (!mainClass.equals(CLI_MAIN)) { // the command line configures its logging itself (CliLogging)
+            cmd.add("-Dlogback.configurationFile=dev/statestore/cli/logback-cli.xml");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
