@@ -8,6 +8,8 @@ import net.openhft.chronicle.map.MapAbsentEntry;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapEntryOperations;
 
+import java.util.function.BiConsumer;
+
 /**
  * Journals every change of a Chronicle Map, whichever API path made it: Chronicle Map calls these
  * methods for each insert, replace and remove, with the key's segment locked in every process.
@@ -31,9 +33,17 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
      */
     private static final boolean HALT_AFTER_JOURNAL = Boolean.getBoolean("statestore.faults.haltAfterJournal");
     private final Journal journal;
+    /** Told of every value written, with its Chronicle context, before anything else (null: nobody). */
+    private final BiConsumer<Object, Data<?>> written;
 
     public JournalingEntryOperations(Journal journal) {
+        this(journal, null);
+    }
+
+    /** As above, and {@code written} is told of every value inserted or replaced, replays included. */
+    public JournalingEntryOperations(Journal journal, BiConsumer<Object, Data<?>> written) {
         this.journal = journal;
+        this.written = written;
     }
 
     @Override
@@ -59,6 +69,9 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void replaceValue(MapEntry<K, V> entry, Data<V> newValue) {
+        if (written != null) {
+            written.accept(entry.context(), newValue);
+        }
         StripeContext stripe = StripeContext.current();
         if (stripe.replaying()) {
             entry.doReplaceValue(newValue);
@@ -81,6 +94,9 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void insert(MapAbsentEntry<K, V> absentEntry, Data<V> value) {
+        if (written != null) {
+            written.accept(absentEntry.context(), value);
+        }
         StripeContext stripe = StripeContext.current();
         if (stripe.replaying()) {
             absentEntry.doInsert(value);

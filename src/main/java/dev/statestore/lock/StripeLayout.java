@@ -11,13 +11,15 @@ package dev.statestore.lock;
  *  | magic  | format   | stripes  | reserved                                            |
  *  +--------+----------+----------+-----------------------------------------------------+
  *  stripe i at HEADER_SIZE + i * STRIPE_SIZE (64 bytes)
- *  0                          8                 16                24              64
- *  +--------------------------+-----------------+-----------------+---------------+
- *  | owner word               | in-flight seq   | takeovers       | reserved      |
- *  | 0 = free, else:          | journal index of| times a dead    |               |
- *  | gen16 | slot+1 | thread  | the change being| owner's stripe  |               |
- *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  |               |
- *  +--------------------------+-----------------+-----------------+---------------+
+ *  0                          8                 16                24                32            64
+ *  +--------------------------+-----------------+-----------------+-----------------+-------------+
+ *  | owner word               | in-flight seq   | takeovers       | deadlines       | reserved    |
+ *  | 0 = free, else:          | journal index of| times a dead    | 0 = the segment |             |
+ *  | gen16 | slot+1 | thread  | the change being| owner's stripe  | may hold entries|             |
+ *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  | with a deadline,|             |
+ *  |                          |                 |                 | 1 = none at the |             |
+ *  |                          |                 |                 | last sweep      |             |
+ *  +--------------------------+-----------------+-----------------+-----------------+-------------+
  * </pre>
  *
  * The owner word names the holder: its slot in the process table ({@code procs.tbl}), the low 16
@@ -37,6 +39,10 @@ final class StripeLayout {
     static final int OWNER_OFFSET = 0;
     static final int IN_FLIGHT_OFFSET = 8;
     static final int TAKEOVERS_OFFSET = 16;
+    /** Zero in tables made before it existed: "may hold deadlines", so they are swept as before. */
+    static final int DEADLINES_OFFSET = 24;
+    static final long MAY_HOLD_DEADLINES = 0L;
+    static final long NO_DEADLINES = 1L;
 
     static final long FREE = 0L;
     static final long NONE = -1L;

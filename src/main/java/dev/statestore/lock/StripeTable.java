@@ -278,6 +278,31 @@ public final class StripeTable implements AutoCloseable {
         LONGS.setRelease(buffer, stripeOffset(stripe) + IN_FLIGHT_OFFSET, sequence);
     }
 
+    /**
+     * Whether the sweeper found no entry with a deadline in {@code stripe}'s segment at its last
+     * pass and nothing has written one there since: then there is nothing for it to expire.
+     */
+    public boolean holdsNoDeadlines(int stripe) {
+        return (long) LONGS.getOpaque(buffer, stripeOffset(stripe) + DEADLINES_OFFSET) == NO_DEADLINES;
+    }
+
+    /** Records that {@code stripe}'s segment holds no entry with a deadline; the caller, the sweeper, holds the stripe. */
+    public void noDeadlines(int stripe) {
+        LONGS.setRelease(buffer, stripeOffset(stripe) + DEADLINES_OFFSET, NO_DEADLINES);
+    }
+
+    /**
+     * Records that an entry with a deadline is being written to {@code stripe}'s segment; the
+     * caller holds the stripe. Writes the shared word only when it says "none", so stores whose
+     * entries all expire do not dirty it on every write.
+     */
+    public void deadlineWritten(int stripe) {
+        int off = stripeOffset(stripe) + DEADLINES_OFFSET;
+        if ((long) LONGS.getOpaque(buffer, off) == NO_DEADLINES) {
+            LONGS.setRelease(buffer, off, MAY_HOLD_DEADLINES);
+        }
+    }
+
     /** How often this process had to wait for a stripe. */
     public long waits() {
         return waits.sum();

@@ -75,6 +75,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     private final Conversion.Stamped<V> stampedValues;
     private final boolean bounded;
     private final FillWarning fillWarning;
+    /**
+     * How often the sweeper passes over every segment whatever their marks say: catches entries
+     * with a deadline written by a process that does not mark them (another build on the same
+     * files). At the default 1 s interval, once a minute.
+     */
+    static final int FULL_SWEEP_EVERY = 60;
+    /** Calls of {@link #sweepExpired} (only the store's one sweeper makes them). */
+    private long sweeps;
+    private volatile int segmentsSwept;
 
     @SuppressWarnings("unchecked")
     /**
@@ -293,6 +302,8 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
     /**
      * Removes every expired entry, a segment at a time under its stripe, each removal journaled as
      * {@link ChangeType#EXPIRE}; the caller is the store's one sweeper (see {@link ExpirySweeper}).
+     * Passes over only the segments that may hold entries with a deadline (see {@link DeadlineMarks}),
+     * and over all of them every {@link #FULL_SWEEP_EVERY}th call.
      *
      * @return entries removed
      */
@@ -300,20 +311,36 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
         if (stamped == null) {
             return 0;
         }
+        boolean full = sweeps++ % FULL_SWEEP_EVERY == 0;
         long removed = 0; // no journalReady(): most sweeps remove nothing; the first removal opens the journal
+        int swept = 0;
         try {
             for (int segment = 0; segment < stripes.stripes(); segment++) {
+                if (!full && stripes.holdsNoDeadlines(segment)) {
+                    continue;
+                }
+                swept++;
                 StripeContext held = lock(segment);
                 try {
-                    removed += stamped.sweep(segment);
+                    StampedEntries.Swept s = stamped.sweep(segment);
+                    removed += s.removed();
+                    if (!s.deadlinesLeft()) {
+                        stripes.noDeadlines(segment); // under the stripe: a writer marking it again comes after
+                    }
                 } finally {
                     unlock(held);
                 }
             }
         } finally {
+            segmentsSwept = swept;
             synced();
         }
         return removed;
+    }
+
+    /** Segments the last {@link #sweepExpired} passed over (tests). */
+    int segmentsSwept() {
+        return segmentsSwept;
     }
 
     // ---------------------------------------------------------------- reads

@@ -226,17 +226,25 @@ final class StampedEntries<K> {
         }
     }
 
+    /** What a sweep of one segment did: entries removed, and whether entries with a deadline are left. */
+    record Swept(int removed, boolean deadlinesLeft) {
+    }
+
     /** Removes the expired entries of {@code segment}, journaled as EXPIRE; the caller holds its stripe. */
-    int sweep(int segment) {
+    Swept sweep(int segment) {
         long now = System.currentTimeMillis();
         int[] removed = {0};
+        boolean[] deadlinesLeft = {false};
         ChangeCause.removingAs(ChangeType.EXPIRE, () -> {
             try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
                 c.forEachSegmentEntry(e -> {
                     Data<byte[]> v = e.value();
-                    if (StampLayout.expired(StampLayout.readLong(v.bytes(), v.offset()), now)) {
+                    long deadline = StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET);
+                    if (StampLayout.expired(deadline, now)) {
                         e.context().remove(e);
                         removed[0]++;
+                    } else if (deadline != StampLayout.NEVER) {
+                        deadlinesLeft[0] = true;
                     }
                 });
             }
@@ -244,7 +252,7 @@ final class StampedEntries<K> {
         for (int i = 0; i < removed[0]; i++) {
             meters.expired();
         }
-        return removed[0];
+        return new Swept(removed[0], deadlinesLeft[0]);
     }
 
     /** Entries of {@code segment} that have not expired; the caller holds its stripe. */

@@ -80,6 +80,7 @@ final class StoreOpener {
             ChronicleMap<?, ?> chronicle;
             Conversion<V, ?> values;
             Journal journal = null;
+            DeadlineMarks marks = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
                 boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0
@@ -101,7 +102,8 @@ final class StoreOpener {
                 if (journal != null) {
                     journal.ensureOpen(); // its creator is about to write: the queue is made with the store
                 }
-                chronicle = build(meta, keys, values, mapFile, journal);
+                marks = meta.stamped() ? new DeadlineMarks() : null;
+                chronicle = build(meta, keys, values, mapFile, journal, marks);
                 meta.write(storeDir, modes);
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
             } else {
@@ -109,11 +111,15 @@ final class StoreOpener {
                 values = valueConversion(meta, valueCodec);
                 MapFileCheck.check(name, mapFile);
                 journal = openJournal(meta, storeDir, modes); // the queue opens on first use: reads never need it
-                chronicle = attach(meta, keys, values, mapFile, processes, journal);
+                marks = meta.stamped() ? new DeadlineMarks() : null;
+                chronicle = attach(meta, keys, values, mapFile, processes, journal, marks);
             }
             int slot = processes.claim();
             StripeTable stripes = StripeTable.openOrCreate(name, storeDir, segments(chronicle), processes, slot,
                     LOCK_TIMEOUT_MILLIS, modes);
+            if (marks != null) {
+                marks.attach(stripes); // before the takeovers below: their repairs write
+            }
             stripes.onTakeover(repair(name, chronicle, journal, keys, values));
             int repaired = stripes.takeOverDeadOwners();
             REPORT.get().stripesTakenOver = repaired;
@@ -246,14 +252,15 @@ final class StoreOpener {
      */
     private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
                                                         Conversion<?, VS> values, Path mapFile,
-                                                        ProcessTable processes, Journal journal) throws IOException {
+                                                        ProcessTable processes, Journal journal,
+                                                        DeadlineMarks marks) throws IOException {
         REPORT.get().reaped = processes.reapDead();
         long crashes = processes.crashes();
         if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
             LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
                     + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
             try {
-                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal).recoverPersistedTo(mapFile.toFile(), true,
+                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks).recoverPersistedTo(mapFile.toFile(), true,
                         corruption -> LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message()));
                 processes.markRecovered(crashes);
                 REPORT.get().mapRepaired = true;
@@ -263,7 +270,7 @@ final class StoreOpener {
                         + " failed (" + e.getMessage() + "): restore the store from a backup", e);
             }
         }
-        return build(meta, keys, values, mapFile, journal);
+        return build(meta, keys, values, mapFile, journal, marks);
     }
 
     /** See {@link DefaultStateStore#rebuild}. */
@@ -392,6 +399,14 @@ final class StoreOpener {
 
     private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
                                                                Conversion<?, VS> values, Journal journal) {
+        return builder(meta, keys, values, journal, null);
+    }
+
+    /** As above; {@code marks} (null: none) is told of every value written through the map (see {@link DeadlineMarks}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                               Conversion<?, VS> values, Journal journal,
+                                                               DeadlineMarks marks) {
         ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
                 .name(meta.name())
                 .entries(meta.entries())
@@ -407,15 +422,23 @@ final class StoreOpener {
             builder.averageValueSize(meta.averageValueSize());
         }
         if (journal != null) {
-            builder.entryOperations(new JournalingEntryOperations<>(journal));
+            builder.entryOperations(new JournalingEntryOperations<>(journal, marks));
+        } else if (marks != null) {
+            builder.entryOperations((net.openhft.chronicle.map.MapEntryOperations) new DeadlineEntryOperations(marks));
         }
         return builder;
     }
 
     private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
                                                        Conversion<?, VS> values, Path mapFile, Journal journal) {
+        return build(meta, keys, values, mapFile, journal, null);
+    }
+
+    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Path mapFile, Journal journal,
+                                                       DeadlineMarks marks) {
         try {
-            return builder(meta, keys, values, journal).createPersistedTo(mapFile.toFile());
+            return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
                     + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "
