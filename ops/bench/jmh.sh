@@ -37,6 +37,14 @@ if [[ -z "$flags" ]]; then
 fi
 
 cp="$target/jmh-classes:$target/statestore.jar:$target/lib/*:$target/jmh-lib/*"
+# One run at a time: JMH itself refuses to start while another JMH holds /tmp/jmh.lock (it exits
+# with "Another JMH instance might be running"), so runs of this script queue here instead; the
+# lock is held by the JVM below (it inherits the descriptor) until it exits.
+exec 9>>"${TMPDIR:-/tmp}/statestore-jmh.lock"
+if ! flock -n 9; then
+    echo "jmh: another run of ops/bench/jmh.sh is measuring; waiting for it to finish" >&2
+    flock 9
+fi
 # shellcheck disable=SC2086 # the flag lists are space-separated lists of options
 exec "$java_bin" $flags -Dchronicle.analytics.disable=true -XX:+UseParallelGC -Xmx3g \
     -Dlogback.configurationFile=dev/statestore/cli/logback-cli.xml ${BENCH_JAVA_OPTS:-} \
