@@ -133,13 +133,18 @@ class GetUsingTest {
                 m.getUsing(names[i % keys], reuse);
                 m.get(names[i % keys]);
             }
-            long before = threads.getCurrentThreadAllocatedBytes();
             long checksum = 0;
-            for (int i = 0; i < reads; i++) {
-                checksum += m.getUsing(names[i % keys], reuse)[0];
+            long usingBytes = Long.MAX_VALUE;
+            // steady state: until the JIT has compiled the path (on a loaded machine it may lag the warm-up),
+            // short-lived objects it would eliminate (java.time.Instant in the access stamp) are still allocated
+            for (int round = 0; round < 10 && usingBytes >= reads / 10; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < reads; i++) {
+                    checksum += m.getUsing(names[i % keys], reuse)[0];
+                }
+                usingBytes = threads.getCurrentThreadAllocatedBytes() - before;
             }
-            long usingBytes = threads.getCurrentThreadAllocatedBytes() - before;
-            before = threads.getCurrentThreadAllocatedBytes();
+            long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < reads; i++) {
                 checksum += m.get(names[i % keys])[0];
             }
@@ -147,7 +152,7 @@ class GetUsingTest {
             assertTrue(getBytes >= (long) reads * VALUE_SIZE, "control: get allocates each value, measured "
                     + getBytes + " bytes for " + reads + " gets");
             assertTrue(usingBytes < reads / 10, "getUsing allocated " + usingBytes + " bytes in " + reads
-                    + " reads (get: " + getBytes + "); checksum " + checksum);
+                    + " reads after 10 rounds (get: " + getBytes + "); checksum " + checksum);
         }
     }
 

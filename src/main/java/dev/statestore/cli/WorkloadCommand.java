@@ -177,10 +177,10 @@ final class WorkloadCommand extends Commands.Base {
                     out.println("result " + loaded);
                     out.flush();
                     return Main.OK;
-                case "ttlput": // put(--prefix, value, --ttl-millis); prints "put DEADLINE_MILLIS"
-                    long before = System.currentTimeMillis();
+                case "ttlput": // put(--prefix, value, --ttl-millis); prints "put DEADLINE_MILLIS", a bound the
+                    // entry's deadline is at or before (taken after the put: its first call opens the journal)
                     map.put(prefix, "v@" + ProcessIdentity.pid(), java.time.Duration.ofMillis(ttlMillis));
-                    out.println("put " + (before + ttlMillis));
+                    out.println("put " + (System.currentTimeMillis() + ttlMillis));
                     out.flush();
                     return Main.OK;
                 case "check": // gets --prefix(--start .. --start+--count-1); prints "present N absent M"
