@@ -146,20 +146,16 @@ public class GetPathBench {
 
     @Benchmark
     public byte[] stripedGetUsing(Cursor c) {
-        String key = keyStrings[c.keys.next()];
-        int lock = (key.hashCode() & (STRIPES - 1)) * 8;
-        if (!LOCKS.compareAndSet(locks, lock, 0L, 1L)) {
-            throw new IllegalStateException("stripe held");
-        }
-        try {
-            return map.getUsing(key, c.buffer);
-        } finally {
-            LOCKS.setRelease(locks, lock, 0L);
-        }
+        return striped(c, false);
     }
 
     @Benchmark
     public byte[] stripedGetUsingCasUnlock(Cursor c) {
+        return striped(c, true);
+    }
+
+    /** A raw getUsing under a stripe taken by CAS and released by a release store or, {@code casUnlock}, a CAS. */
+    private byte[] striped(Cursor c, boolean casUnlock) {
         String key = keyStrings[c.keys.next()];
         int lock = (key.hashCode() & (STRIPES - 1)) * 8;
         if (!LOCKS.compareAndSet(locks, lock, 0L, 1L)) {
@@ -168,7 +164,11 @@ public class GetPathBench {
         try {
             return map.getUsing(key, c.buffer);
         } finally {
-            LOCKS.compareAndSet(locks, lock, 1L, 0L);
+            if (casUnlock) {
+                LOCKS.compareAndSet(locks, lock, 1L, 0L);
+            } else {
+                LOCKS.setRelease(locks, lock, 0L);
+            }
         }
     }
 }

@@ -195,24 +195,24 @@ final class EvictionCandidates {
     }
 
     private void swap(int a, int b) {
-        long r = rank[a];
-        rank[a] = rank[b];
-        rank[b] = r;
-        long t = access[a];
-        access[a] = access[b];
-        access[b] = t;
-        long d = deadline[a];
-        deadline[a] = deadline[b];
-        deadline[b] = d;
-        int c = chunks[a];
-        chunks[a] = chunks[b];
-        chunks[b] = c;
-        int o = keyOffset[a];
-        keyOffset[a] = keyOffset[b];
-        keyOffset[b] = o;
-        int l = keyLength[a];
-        keyLength[a] = keyLength[b];
-        keyLength[b] = l;
+        swap(rank, a, b);
+        swap(access, a, b);
+        swap(deadline, a, b);
+        swap(chunks, a, b);
+        swap(keyOffset, a, b);
+        swap(keyLength, a, b);
+    }
+
+    private static void swap(long[] values, int a, int b) {
+        long v = values[a];
+        values[a] = values[b];
+        values[b] = v;
+    }
+
+    private static void swap(int[] values, int a, int b) {
+        int v = values[a];
+        values[a] = values[b];
+        values[b] = v;
     }
 
     private void grow() {
