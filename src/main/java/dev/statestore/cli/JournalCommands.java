@@ -110,7 +110,8 @@ final class JournalCommands {
                     out().flush();
                     return Main.OK;
                 }
-                spec.commandLine().getErr().println("statestore: " + report.summary());
+                spec.commandLine().getErr().println("statestore: " + report.summary() + ": if no writer was running,"
+                        + " run 'statestore recover " + storeName + "' to set the map to the journal's state");
                 return Main.STORE_ERROR;
             }
         }

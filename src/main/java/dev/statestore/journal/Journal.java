@@ -55,6 +55,13 @@ public final class Journal implements AutoCloseable {
      */
     static final long QUEUE_TIMEOUT_MILLIS = 1000;
     private static final long APPEND_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Fault injection for crash tests, {@code -Dstatestore.faults.haltInAppend=}: {@code beforeCommit}
+     * halts a writer (as abruptly as kill -9) inside an append after the event's bytes are written and
+     * its sequence is recorded in the stripe, before the entry is committed; {@code afterCommit} halts
+     * it after the entry is committed and before the queue's write lock is released.
+     */
+    private static final String HALT_IN_APPEND = System.getProperty("statestore.faults.haltInAppend", "");
 
     private final String store;
     private final Path dir;
@@ -148,6 +155,9 @@ public final class Journal implements AutoCloseable {
             if (clock != null) {
                 builder.timeProvider(clock);
             }
+            if (HALT_IN_APPEND.equals("afterCommit")) {
+                builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
+            }
             return builder.build();
         } catch (RuntimeException e) {
             throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
@@ -223,6 +233,9 @@ public final class Journal implements AutoCloseable {
             }
             index = dc.index();
             stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
+            if (HALT_IN_APPEND.equals("beforeCommit")) {
+                Runtime.getRuntime().halt(137);
+            }
         } catch (RuntimeException e) {
             throw appendFailed(e);
         }

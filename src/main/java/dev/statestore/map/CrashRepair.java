@@ -56,18 +56,26 @@ final class CrashRepair<KS, VS> implements StripeTable.Repair {
                     + " journal, so it did not happen", store, stripe, inFlightSequence);
             return;
         }
-        StripeContext context = StripeContext.current();
-        context.replaying(true);
-        try {
-            for (RawEvent event : events) {
-                apply(keys.storedFromBytes(event.key()), event.value() == null ? null : values.storedFromBytes(event.value()));
-            }
-        } finally {
-            context.replaying(false);
+        for (RawEvent event : events) {
+            applyJournaled(event.key(), event.value());
         }
         finished.increment();
         LOG.warn("store '{}': took over stripe {} from dead process {} and finished its change of {} key(s) (journal"
                 + " sequence {})", store, stripe, events.get(0).writerPid(), events.size(), inFlightSequence);
+    }
+
+    /**
+     * Sets the map's entry of {@code key} to what the journal already says, {@code value} (null: no
+     * entry), without journaling it again. The caller holds the key's stripe.
+     */
+    void applyJournaled(byte[] key, byte[] value) {
+        StripeContext context = StripeContext.current();
+        context.replaying(true);
+        try {
+            apply(keys.storedFromBytes(key), value == null ? null : values.storedFromBytes(value));
+        } finally {
+            context.replaying(false);
+        }
     }
 
     /**

@@ -134,7 +134,9 @@ public final class DefaultStateStore implements StateStore {
      * Repairs what crashed processes left in store {@code name}, while other processes may stay
      * attached: frees the process slots of dead processes, takes over the stripes they held
      * (finishing their changes in flight from the journal), repairs the map file with Chronicle's
-     * recovery when no other process is attached, and compares the map with the journal.
+     * recovery when no other process is attached, and compares the map with the journal; when they
+     * differ, compares again while holding every stripe and sets the map to the journal's state
+     * for each key that differs (the journal records what was acknowledged).
      */
     public RecoveryReport recover(String name) {
         StoreConfig.checkStoreName(name);
@@ -148,9 +150,22 @@ public final class DefaultStateStore implements StateStore {
         int takenNow = store.map.stripes().takeOverDeadOwners();
         List<StoreInfo.AttachedProcess> others = store.processes.live().stream()
                 .filter(p -> p.pid() != ProcessHandle.current().pid()).toList();
-        VerifyReport verify = store.journal != null ? StoreVerifier.verify(store.map) : null;
+        VerifyReport mended = null;
+        VerifyReport verify = null;
+        if (store.journal != null) {
+            verify = StoreVerifier.verify(store.map);
+            if (!verify.clean()) { // maybe only changes in flight: compare again with every stripe held, and mend
+                mended = mend(name, store.map);
+                verify = StoreVerifier.verify(store.map);
+            }
+        }
         return new RecoveryReport(name, repairs.reaped, repairs.stripesTakenOver + takenNow, repairs.mapRepaired,
-                others, verify);
+                others, mended, verify);
+    }
+
+    private static <KS, VS> VerifyReport mend(String name, ChronicleStoreMap<?, ?, KS, VS> map) {
+        return StoreVerifier.mend(map, new CrashRepair<>(name, map.chronicle(), map.journal(), map.keyConversion(),
+                map.valueConversion()));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Checks invariant 4: replaying the journal yields exactly the map. Both sides are compared in
@@ -24,16 +25,46 @@ final class StoreVerifier {
     }
 
     static VerifyReport verify(ChronicleStoreMap<?, ?, ?, ?> store) {
+        Journal journal = journalOf(store);
+        Replay.Result replayed = Replay.replay(journal, store.storeDir(), journal.lastSequence());
+        return compare(store, replayed, encoded(store), null);
+    }
+
+    /**
+     * Sets every entry of the map that differs from the replay of the journal to what the journal
+     * says (without journaling it again), while every stripe is held: no process changes the map
+     * or the journal meanwhile, so the comparison is exact and the mend cannot undo a change made
+     * after it. The journal is the record of what was acknowledged; the map follows it.
+     *
+     * @return the differences found (and mended)
+     */
+    static <KS, VS> VerifyReport mend(ChronicleStoreMap<?, ?, KS, VS> store, CrashRepair<KS, VS> repair) {
+        Journal journal = journalOf(store);
+        journal.ensureOpen(); // not while every stripe is held
+        return store.withAllStripes(() -> {
+            Replay.Result replayed = Replay.replay(journal, store.storeDir(), journal.lastSequence());
+            Map<ByteBuffer, byte[]> actual = new HashMap<>();
+            store.forEachEncodedWhileAllHeld((key, value) -> actual.put(ByteBuffer.wrap(key), value));
+            return compare(store, replayed, actual, repair::applyJournaled);
+        });
+    }
+
+    private static Journal journalOf(ChronicleStoreMap<?, ?, ?, ?> store) {
         Journal journal = store.journal();
         if (journal == null) {
             throw new IllegalStateException("Store '" + store.name() + "' has no journal (created with journal=false):"
                     + " there is nothing to verify it against");
         }
-        long through = journal.lastSequence();
-        Replay.Result replayed = Replay.replay(journal, store.storeDir(), through);
+        return journal;
+    }
+
+    /**
+     * Compares the replay with the map's encoded entries; tells {@code fix} (when not null) the
+     * encoded key and the journal's value (null: no entry) of each difference.
+     */
+    private static VerifyReport compare(ChronicleStoreMap<?, ?, ?, ?> store, Replay.Result replayed,
+                                        Map<ByteBuffer, byte[]> actual, BiConsumer<byte[], byte[]> fix) {
         Map<ByteBuffer, byte[]> expected = replayed.state();
-        long events = replayed.events();
-        Map<ByteBuffer, byte[]> actual = encoded(store);
         long missing = 0;
         long different = 0;
         long unexpected = 0;
@@ -46,15 +77,23 @@ final class StoreVerifier {
             } else if (!Arrays.equals(store.comparable(value), store.comparable(e.getValue()))) {
                 different++;
                 example(examples, "differs " + render(e.getKey()));
+            } else {
+                continue;
+            }
+            if (fix != null) {
+                fix.accept(bytes(e.getKey()), e.getValue());
             }
         }
         for (ByteBuffer key : actual.keySet()) {
             if (!expected.containsKey(key)) {
                 unexpected++;
                 example(examples, "unexpected " + render(key));
+                if (fix != null) {
+                    fix.accept(bytes(key), null);
+                }
             }
         }
-        return new VerifyReport(store.name(), events, actual.size(), missing, unexpected, different, examples);
+        return new VerifyReport(store.name(), replayed.events(), actual.size(), missing, unexpected, different, examples);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -72,9 +111,14 @@ final class StoreVerifier {
         }
     }
 
-    private static String render(ByteBuffer key) {
+    private static byte[] bytes(ByteBuffer key) {
         byte[] b = new byte[key.remaining()];
         key.duplicate().get(b);
+        return b;
+    }
+
+    private static String render(ByteBuffer key) {
+        byte[] b = bytes(key);
         String text = new String(b, StandardCharsets.UTF_8);
         boolean printable = text.chars().allMatch(c -> c >= 0x20 && c != 0xFFFD);
         return printable ? "'" + text + "'" : "base64:" + Base64.getEncoder().encodeToString(b);
