@@ -1,5 +1,6 @@
 package dev.statestore;
 
+import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,36 @@ class AtomicallyTest {
             List<ChangeEvent<String, String>> events = JournalTest.collect(m, Position.START, 3);
             assertEquals(events.get(1).sequence(), events.get(2).sequence(), "the batch is one journal entry");
             assertTrue(((DefaultStateStore) store).verify("acct").clean());
+        }
+    }
+
+    @Test
+    void aBatchKilledRightAfterJournalingAnEvictionHasTheEvictionFinishedByTheNextProcess() {
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("bounded", String.class, String.class,
+                    MapOptions.builder().maxEntries(1_000).build());
+            for (int i = 0; i < 2_000; i++) {
+                m.put("old-" + i, "v");
+            }
+        }
+        // the batch adds keys to a full store: after its own entry it evicts, and halts at the first eviction
+        try (ChildJvm child = ChildJvm.cliWithJvmOptions(List.of("-Dstatestore.faults.haltAfterJournal=true"), dir,
+                "workload", "atomicput", "bounded", "--prefix", "new-", "--count", "20")) {
+            assertEquals(137, child.waitFor(LINE), "the fault point did not halt the batch: " + child.stderr());
+        }
+        try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
+            RawEvent last = null;
+            try (var reader = store.journal("bounded").reader()) {
+                for (RawEvent e = reader.next(); e != null; e = reader.next()) {
+                    last = e;
+                }
+            }
+            assertEquals(ChangeType.EVICT, last.type(), "the batch halted after journaling an eviction");
+            assertTrue(last.stripe() >= 0, "the eviction names the stripe it ran under");
+            var report = store.verify("bounded");
+            assertTrue(report.clean(), report.summary());
+            StoreMap<String, String> m = store.map("bounded", String.class, String.class);
+            assertNull(m.get(new String(last.key(), java.nio.charset.StandardCharsets.UTF_8)), "the evicted key is gone");
         }
     }
 

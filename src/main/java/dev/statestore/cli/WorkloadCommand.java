@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
         description = "Scripted client for crash and sharing tests: write, read or open a text store.")
 final class WorkloadCommand extends Commands.Base {
     @Parameters(index = "0", paramLabel = "MODE",
-            description = "write | read | open | subscribe | hold | readloop | transfer | load | ttlput | check")
+            description = "write | read | open | subscribe | hold | readloop | transfer | atomicput | load | ttlput | check")
     String mode;
 
     @Parameters(index = "1", paramLabel = "STORE")
@@ -50,6 +50,9 @@ final class WorkloadCommand extends Commands.Base {
 
     @Option(names = "--keys", description = "write: cycle over this many distinct keys (default: all distinct)")
     Long keys;
+
+    @Option(names = "--shared", description = "write: after each key, also put shared-(N mod this) (default: none)")
+    Integer shared;
 
     @Option(names = "--from", description = "subscribe: start, end or named:NAME (default: ${DEFAULT-VALUE})",
             defaultValue = "start")
@@ -129,6 +132,9 @@ final class WorkloadCommand extends Commands.Base {
                         String value = "v" + i + "@" + ProcessIdentity.pid();
                         long began = System.nanoTime();
                         map.put(key, value);
+                        if (shared != null) {
+                            map.put("shared-" + (i % shared), value);
+                        }
                         long micros = (System.nanoTime() - began) / 1000;
                         out.println("ack " + key + " " + value + " " + micros);
                         out.flush();
@@ -168,6 +174,18 @@ final class WorkloadCommand extends Commands.Base {
                     // never falls through: the loop ends only when the process is killed
                 case "transfer":
                     return transfer(map, out);
+                case "atomicput": // one atomically() putting --prefix(--start .. --start+--count-1) = "v"
+                    java.util.Set<String> batch = new java.util.LinkedHashSet<>();
+                    for (long i = start; i < start + count; i++) {
+                        batch.add(prefix + i);
+                    }
+                    map.atomically(batch, m -> {
+                        batch.forEach(k -> m.put(k, "v"));
+                        return null;
+                    });
+                    out.println("put " + batch.size());
+                    out.flush();
+                    return Main.OK;
                 case "load": // computeIfAbsent(--prefix) with a loader that appends "loaded PID" to --file
                     String loaded = map.computeIfAbsent(prefix, k -> {
                         appendLine(file, "loaded " + ProcessIdentity.pid());

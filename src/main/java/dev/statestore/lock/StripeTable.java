@@ -178,6 +178,30 @@ public final class StripeTable implements AutoCloseable {
         return thread;
     }
 
+    /**
+     * Marks stripe {@code stripe}, which this thread already holds (taken with {@link #lock}), as
+     * the stripe of the Chronicle operation it runs next, as {@link #enter} does for a stripe it
+     * takes: the operation's journal events then carry the stripe and record their sequence in it
+     * (multi-stripe holders, such as an atomic batch, evict this way). Undo with {@link #exitHeld}.
+     *
+     * @throws IllegalStateException when this thread does not hold the stripe
+     */
+    public StripeContext enterHeld(int stripe) {
+        StripeContext thread = StripeContext.current();
+        long owner = (long) LONGS.getOpaque(buffer, stripeOffset(stripe) + OWNER_OFFSET);
+        if (owner != me(thread)) {
+            throw new IllegalStateException("Store '" + store + "': stripe " + stripe + " is not held by this thread"
+                    + " (owner word " + Long.toHexString(owner) + ")");
+        }
+        thread.enter(this, stripe);
+        return thread;
+    }
+
+    /** Ends what {@link #enterHeld} began; the stripe stays held. */
+    public void exitHeld(StripeContext thread) {
+        thread.exit();
+    }
+
     /** Releases the stripe {@code thread} entered last with {@link #enter}. */
     public void exit(StripeContext thread) {
         int stripe = thread.stripe();

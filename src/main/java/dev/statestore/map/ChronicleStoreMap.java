@@ -1084,7 +1084,15 @@ final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> implements
             bySegment.keySet().forEach(s -> stripes.inFlight(s, -1L));
         }
         if (bounded) {
-            bySegment.keySet().forEach(stamped::evictIfOver);
+            for (int segment : bySegment.keySet()) {
+                // as a single-key write evicts: its events carry the stripe and its in-flight sequence
+                StripeContext held = stripes.enterHeld(segment);
+                try {
+                    stamped.evictIfOver(segment);
+                } finally {
+                    stripes.exitHeld(held);
+                }
+            }
         }
     }
 
