@@ -18,20 +18,28 @@ import java.util.function.BiConsumer;
  * the map between the journal append and the change; then appends the event; then changes the map.
  * The event is written before the change, so a process that dies between the two leaves an event
  * the map lacks, never a change the journal lacks. The event's sequence is recorded in the held
- * stripe before the journal entry is committed and cleared once the map has changed, so whoever
- * takes the stripe over from a dead writer knows which change to finish (see StripeTable). When
+ * stripe before the journal entry is committed and cleared only when the stripe is released, after
+ * Chronicle has closed the operation, so whoever takes the stripe over from a dead writer knows
+ * which change to finish (see StripeTable). Not sooner: Chronicle stores the entry's checksum when
+ * it closes the operation, and its full recovery deletes an entry whose checksum was never stored,
+ * so a writer killed between the change and the close must have its change applied again. When
  * Chronicle refuses the change after the event was written (store full, entry too large), a
  * compensating event restoring the key's previous state is appended before the error propagates,
  * so replaying the journal still yields the map.
  */
 public final class JournalingEntryOperations<K, V> implements MapEntryOperations<K, V, Void> {
-    private static final long NONE = -1L;
     /**
      * Fault injection for crash tests: with {@code -Dstatestore.faults.haltAfterJournal=true} the
      * process halts (as abruptly as kill -9) right after a change's journal entry is committed and
      * before the map changes: the one instant at which a crash leaves the journal ahead of the map.
      */
     private static final boolean HALT_AFTER_JOURNAL = Boolean.getBoolean("statestore.faults.haltAfterJournal");
+    /**
+     * Fault injection for crash tests: with {@code -Dstatestore.faults.haltAfterMapChange=true} the
+     * process halts right after the map changed, before Chronicle closes the operation (and stores
+     * the entry's checksum).
+     */
+    private static final boolean HALT_AFTER_MAP_CHANGE = Boolean.getBoolean("statestore.faults.haltAfterMapChange");
     private final Journal journal;
     /** Told of every value written, with its Chronicle context, before anything else (null: nobody). */
     private final BiConsumer<Object, Data<?>> written;
@@ -55,14 +63,13 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(entry.context());
         journal.append(ChangeCause.removal(), entry.key(), null, stripe);
-        haltIfInjected();
+        haltIfInjected(HALT_AFTER_JOURNAL);
         try {
             entry.doRemove();
+            haltIfInjected(HALT_AFTER_MAP_CHANGE);
         } catch (RuntimeException | Error e) {
             journal.append(ChangeType.PUT, entry.key(), entry.value(), stripe);
             throw e;
-        } finally {
-            stripe.inFlight(NONE);
         }
         return null;
     }
@@ -79,15 +86,14 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(entry.context());
         journal.append(ChangeType.PUT, entry.key(), newValue, stripe);
-        haltIfInjected();
+        haltIfInjected(HALT_AFTER_JOURNAL);
         try {
             entry.doReplaceValue(newValue);
+            haltIfInjected(HALT_AFTER_MAP_CHANGE);
         } catch (RuntimeException | Error e) {
             // refused (store full, entry too large): the journal must not keep a change that did not happen
             journal.append(ChangeType.PUT, entry.key(), entry.value(), stripe);
             throw e;
-        } finally {
-            stripe.inFlight(NONE);
         }
         return null;
     }
@@ -104,21 +110,20 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
         }
         writeLock(absentEntry.context());
         journal.append(ChangeType.PUT, absentEntry.absentKey(), value, stripe);
-        haltIfInjected();
+        haltIfInjected(HALT_AFTER_JOURNAL);
         try {
             absentEntry.doInsert(value);
+            haltIfInjected(HALT_AFTER_MAP_CHANGE);
         } catch (RuntimeException | Error e) {
             // refused (store full, entry too large): record that the key is still absent
             journal.append(ChangeType.REMOVE, absentEntry.absentKey(), null, stripe);
             throw e;
-        } finally {
-            stripe.inFlight(NONE);
         }
         return null;
     }
 
-    private static void haltIfInjected() {
-        if (HALT_AFTER_JOURNAL) {
+    private static void haltIfInjected(boolean fault) {
+        if (fault) {
             Runtime.getRuntime().halt(137);
         }
     }

@@ -41,8 +41,9 @@ import static dev.statestore.lock.StripeLayout.*;
  * dead it swaps the owner word from the dead owner to itself (one waiter wins), and before going on
  * runs the {@link Repair}: since nobody but the dead owner could hold Chronicle's lock of that
  * segment, resetting it is safe; and the change the owner was making, whose journal sequence it
- * recorded in the stripe before committing the journal entry, is finished from the journal, so the
- * map and the journal agree. Live processes are never disturbed: only a dead owner's stripe is
+ * recorded in the stripe before committing the journal entry (and clears only as it releases the
+ * stripe, once Chronicle has closed the operation), is finished from the journal, so the map and
+ * the journal agree. Live processes are never disturbed: only a dead owner's stripe is
  * touched, and only by the one process that won it.
  */
 public final class StripeTable implements AutoCloseable {
@@ -293,6 +294,11 @@ public final class StripeTable implements AutoCloseable {
         if (owner != me(thread)) {
             throw new IllegalStateException("Store '" + store + "': stripe " + stripe + " was not held by this thread"
                     + " (owner word " + Long.toHexString(owner) + ")");
+        }
+        int inFlight = stripeOffset(stripe) + IN_FLIGHT_OFFSET;
+        if ((long) LONGS.getOpaque(buffer, inFlight) != NONE) {
+            // the operation is closed (Chronicle stored its entry's checksum): nothing left to finish
+            LONGS.setRelease(buffer, inFlight, NONE);
         }
         LONGS.setRelease(buffer, off, FREE);
     }
