@@ -113,6 +113,39 @@ class MapJournalAgreementTest {
         }
     }
 
+    /**
+     * The backstop: whatever Chronicle's full recovery deletes or changes is set back to the
+     * journal's state at that open. Here nothing is left in flight to finish it (the in-flight
+     * words are wiped, as no sequence was recorded), so only the mend after recovery can.
+     */
+    @Test
+    void whatChroniclesRecoveryDeletesIsSetBackFromTheJournalAtOpen() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            store.map("wiped", String.class, String.class).put("k", "before");
+        }
+        try (ChildJvm writer = ChildJvm.cliWithJvmOptions(List.of("-Dstatestore.faults.haltAfterMapChange=true"),
+                dir, "put", "wiped", "k", "journaled")) {
+            assertEquals(137, writer.waitFor(LINE), "the fault point did not halt the writer: " + writer.stderr());
+        }
+        try (java.nio.channels.FileChannel table = java.nio.channels.FileChannel.open(
+                dir.resolve("wiped").resolve("stripes.tbl"), java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            table.read(header, 0);
+            int stripes = header.getInt(12); // see StripeLayout: stripe i at 64 + 64 i, in-flight word at +8
+            for (int i = 0; i < stripes; i++) {
+                java.nio.ByteBuffer none = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(0, -1L);
+                table.write(none, 64 + 64L * i + 8);
+            }
+        }
+        try (StateStore store = StateStore.open(dir)) {
+            assertEquals("journaled", store.map("wiped", String.class, String.class).get("k"));
+            var report = ((DefaultStateStore) store).verify("wiped");
+            assertTrue(report.clean(), report.summary());
+        }
+    }
+
     @Test
     void recoverSetsTheMapToTheJournalsStateWhenTheyDisagreeAsVerifySuggests() {
         try (StateStore store = StateStore.open(dir)) {

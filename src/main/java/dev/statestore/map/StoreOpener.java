@@ -54,6 +54,8 @@ final class StoreOpener {
     static final class OpenRepairs {
         int reaped;
         boolean mapRepaired;
+        /** Faults Chronicle's full recovery reported (and fixed its way, which may delete entries). */
+        int corruptions;
         int stripesTakenOver;
     }
 
@@ -128,6 +130,9 @@ final class StoreOpener {
             }
             ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
                     storeDir, modes, stripes);
+            if (REPORT.get().corruptions > 0 && journal != null) {
+                mendAfterRecovery(name, storeMap);
+            }
             if (journal != null && !meta.stamped()) {
                 readThrough(storeMap, build(meta, keys, values, mapFile, null));
             }
@@ -141,6 +146,22 @@ final class StoreOpener {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * After Chronicle's full recovery fixed faults its own way (it deletes an entry whose checksum
+     * does not match, for one), sets every key whose entry now differs from the journal back to the
+     * journal's state: the journal records what was acknowledged. Runs at open, with nobody else
+     * attached, only after recovery reported a fault.
+     */
+    private static <KS, VS> void mendAfterRecovery(String name, ChronicleStoreMap<?, ?, KS, VS> map) {
+        VerifyReport mended = StoreVerifier.mend(map, new CrashRepair<>(name, map.chronicle(), map.journal(),
+                map.keyConversion(), map.valueConversion()));
+        if (!mended.clean()) {
+            LOG.warn("store '{}': after Chronicle's recovery, set {} key(s) back to the journal's state ({} missing, {} not"
+                    + " in the journal, {} differing; e.g. {})", name, mended.missing() + mended.unexpected()
+                    + mended.different(), mended.missing(), mended.unexpected(), mended.different(), mended.examples());
+        }
+    }
+
     private static StripeTable.Repair repair(String name, ChronicleMap<?, ?> chronicle, Journal journal,
                                              Conversion<?, ?> keys, Conversion<?, ?> values) {
         return new CrashRepair(name, chronicle, journal, keys, values);
@@ -261,7 +282,10 @@ final class StoreOpener {
                     + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
             try {
                 ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks).recoverPersistedTo(mapFile.toFile(), true,
-                        corruption -> LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message()));
+                        corruption -> {
+                            REPORT.get().corruptions++;
+                            LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message());
+                        });
                 processes.markRecovered(crashes);
                 REPORT.get().mapRepaired = true;
                 return repaired;
