@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # statestore: hit ratio of a bounded store's eviction vs an exact LRU of the same size, on Zipf
-# workloads (src/jmh/java/dev/statestore/bench/EvictionHitRatio.java; BENCHMARKS.md, "Eviction hit ratio").
+# workloads (src/jmh/java/dev/statestore/bench/EvictionHitRatio.java; figures: BENCHMARKS.md).
 #
 #   ops/bench/hit-ratio.sh                                   # 100k keys, 1M requests, s=0.8,0.99,1.2, 1/5/10 %
 #   ops/bench/hit-ratio.sh KEYS REQUESTS EXPONENTS PERCENTS DIR

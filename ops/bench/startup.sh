@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# statestore: process start to first get, several builds side by side (BENCHMARKS.md, "Start-up, session 3").
+# statestore: process start to first get, several builds side by side (figures: BENCHMARKS.md).
 #
 #   ops/bench/startup.sh BUILD...        # e.g. /tmp/su-before /tmp/su-after
 #

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * Hit ratio of a bounded store's eviction against an exact LRU of the same size, on a Zipf
  * workload: a cache-aside loop (get; on a miss, put) over {@code keys} keys, the first
  * {@code warmup} requests not counted. Not a timed benchmark: it counts hits. Run it with
- * ops/bench/hit-ratio.sh (see BENCHMARKS.md, "Eviction hit ratio").
+ * ops/bench/hit-ratio.sh (figures: BENCHMARKS.md).
  *
  * <p>Arguments: {@code [keys] [requests] [zipf exponents, comma-separated] [cache sizes as % of
  * keys, comma-separated] [dir]}; defaults 100000 1000000 0.8,0.99,1.2 1,5,10 /dev/shm.

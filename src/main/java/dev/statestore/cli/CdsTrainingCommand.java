@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The training run of the launcher's AppCDS archive ({@code ops/statestore}; BENCHMARKS.md,
- * "Start-up"): one JVM that loads the classes the everyday commands load, so that the archive
+ * The training run of the launcher's AppCDS archive ({@code ops/statestore}; with it a {@code get}
+ * starts in about half the time): one JVM that loads the classes the everyday commands load, so that the archive
  * written at its exit ({@code -XX:ArchiveClassesAtExit}) holds them. In a throwaway directory DIR
  * it writes a config file (YAML parsing is ~90 classes) and then runs, in this JVM, {@code put}
  * (creates a store: map, journal, first append), {@code get} (attaches an existing store),

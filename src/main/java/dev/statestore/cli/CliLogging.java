@@ -18,8 +18,8 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@link Main#main} calls unless {@code -Dlogback.configurationFile} names a configuration; in every
  * other JVM (the library in a user's application, the tests) it stands aside and logback goes on
  * as if it were not there. Code rather than XML because parsing an XML configuration (Joran and the
- * JDK's SAX parser) cost about 5 % of the start of a {@code get} (BENCHMARKS.md, "Start-up,
- * session 3"). The agent ({@code serve}) replaces it with its own configuration
+ * JDK's SAX parser) cost about 5 % of the start of a {@code get} (measured 2026-11-26,
+ * BENCHMARKS-HISTORY.md). The agent ({@code serve}) replaces it with its own configuration
  * ({@link ServeCommand#configureLogging}). {@code dev/statestore/cli/logback-cli.xml} is the same
  * configuration as a file, for JVMs that do not start through {@link Main#main} (JMH, the tests'
  * child JVMs); {@code CliLoggingTest} keeps the two alike.

@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>Why: before it parses anything, picocli builds a model of every command by reflection, from
  * class files that the AppCDS archive cannot hold (Java 5 format): about 90 ms of a 0.5 s
- * {@code get} (BENCHMARKS.md, "Start-up, session 3"). Any other line is not taken
+ * {@code get} (measured 2026-11-26, BENCHMARKS-HISTORY.md). Any other line is not taken
  * ({@link #parse} returns null) and picocli parses it: another command, another option
  * ({@code --ttl}, {@code --help}), an argument that is empty or starts with {@code -} or {@code @}
  * (an option, picocli's {@code @file}), an option given twice, an argument missing or too many.

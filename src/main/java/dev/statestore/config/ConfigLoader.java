@@ -2,6 +2,7 @@ package dev.statestore.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.statestore.ConfigException;
 import dev.statestore.Durability;
@@ -40,15 +41,21 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     static final List<String> METRICS_KEYS = List.of("enabled", "host", "port", "percentiles", "timerSampling");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * jackson-dataformat-yaml, an optional dependency: an application that builds its StoreConfig in
+     * code does without it, so nothing outside {@link #load} touches it.
+     */
+    private static final String YAML_FACTORY = "com.fasterxml.jackson.dataformat.yaml.YAMLFactory";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ConfigLoader() {
     }
 
     public static StoreConfig load(Path file, Path dataDirOverride) {
+        requireYaml(file);
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readAllBytes(file));
+            root = YamlReader.MAPPER.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new ConfigException("Config file " + file + " does not exist: pass --config FILE, or create it"
                     + " (config/statestore.yaml in the repository documents every key)", e);
@@ -58,9 +65,27 @@ public final class ConfigLoader {
         return parse(root, file.toString(), dataDirOverride);
     }
 
+    /** Refuses, naming the dependency to add, when jackson-dataformat-yaml is not on the class path. */
+    static void requireYaml(Path file) {
+        try {
+            Class.forName(YAML_FACTORY, false, ConfigLoader.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException("Reading the config file " + file + " needs jackson-dataformat-yaml, an optional"
+                    + " dependency of statestore that is not on the class path: add"
+                    + " com.fasterxml.jackson.dataformat:jackson-dataformat-yaml:" + new ObjectMapper().version()
+                    + " to the application's dependencies, or build the configuration in code with"
+                    + " StoreConfig.builder(dataDir)", e);
+        }
+    }
+
+    /** Loaded only by {@link #load}, after {@link #requireYaml}. */
+    private static final class YamlReader {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
+
     static StoreConfig parse(JsonNode root, String source, Path dataDirOverride) {
         if (root == null || root.isNull() || root.isMissingNode()) {
-            root = YAML.createObjectNode();
+            root = NODES.objectNode();
         }
         requireObject(root, "(top level)", source);
         checkKeys(root, "", TOP_KEYS, source);
@@ -109,7 +134,7 @@ public final class ConfigLoader {
     /** The {@code metrics:} section: the agent's endpoint. */
     private static void metrics(JsonNode node, StoreConfig.Builder builder, String source) {
         if (node == null || node.isNull()) {
-            node = YAML.createObjectNode();
+            node = NODES.objectNode();
         }
         requireObject(node, "metrics", source);
         checkKeys(node, "metrics.", METRICS_KEYS, source);

@@ -10,8 +10,8 @@ import java.util.function.BiConsumer;
 /**
  * Tells the sweeper which segments may hold entries with a deadline, so that it passes over only
  * those: a store bounded by size whose entries never expire (the common cache) is otherwise read
- * whole every second, about 12 % of a core for 1M entries (BENCHMARKS.md, "Sweeping only what may
- * expire"). Called by the store's entry operations for every value Chronicle Map writes, under the
+ * whole every second, about 12 % of a core for 1M entries (measured with SweeperIdle,
+ * BENCHMARKS-HISTORY.md). Called by the store's entry operations for every value Chronicle Map writes, under the
  * key's stripe and segment lock, in whichever process writes it; a value with a deadline marks its
  * segment's stripe ({@link StripeTable#deadlineWritten}). The sweeper clears the mark of a segment
  * it finds without deadlines ({@link StripeTable#noDeadlines}), holding the same stripe, so a mark

@@ -10,7 +10,7 @@ import net.openhft.posix.internal.noop.NoOpPosixAPI;
  * <p>Chronicle's {@code Jvm} static initializer calls {@code PosixAPI.posix()} "to initialise it
  * eagerly": jnr-ffi extracts its native library to a temporary file, loads it and generates its
  * call stubs with ASM and a run-time x86 assembler (classes the AppCDS archive cannot hold), about
- * 9 % of the start of a {@code get}, which never uses it (BENCHMARKS.md, "Start-up, session 3").
+ * 9 % of the start of a {@code get}, which never uses it (measured 2026-11-26, BENCHMARKS-HISTORY.md).
  * Only msync uses it on statestore's paths: Chronicle Queue's sync modes and page toucher.
  *
  * <p>Chronicle offers two hooks for such things, system properties naming a {@link Runnable} that

@@ -13,8 +13,8 @@ import java.util.Properties;
 
 /**
  * Makes the JVM ready for Chronicle before any Chronicle class loads: turns Chronicle's analytics
- * off, defers its native POSIX binding to first use ({@link DeferredPosix}) and checks the
- * {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them
+ * and its start-up banner off, defers its native POSIX binding to first use ({@link DeferredPosix})
+ * and checks the {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them
  * gets one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
  * from deep inside Chronicle.
  *
@@ -24,6 +24,13 @@ import java.util.Properties;
 public final class JvmFlags {
     /** Chronicle's switch for its usage analytics; statestore never lets it phone home. */
     public static final String ANALYTICS_PROPERTY = "chronicle.analytics.disable";
+    /**
+     * Chronicle's switch for its start-up banner (JVM, process id, versions and a "Leave your e-mail"
+     * line, logged at INFO by chronicle-core's {@code InternalAnnouncer} when its class loads):
+     * a library keeps it out of the application's log. {@code -Dchronicle.announcer.disable=false}
+     * brings it back.
+     */
+    public static final String ANNOUNCER_PROPERTY = "chronicle.announcer.disable";
 
     private static final List<String> FLAGS = readFlags();
     private static volatile boolean checked;
@@ -37,12 +44,16 @@ public final class JvmFlags {
     }
 
     /**
-     * Disables Chronicle analytics, defers its POSIX binding and checks the JVM flags; cheap after the first call.
+     * Disables Chronicle analytics and (unless set otherwise) its announcer, defers its POSIX binding and
+     * checks the JVM flags; cheap after the first call.
      *
      * @throws MissingJvmFlagsException naming the flags to add
      */
     public static void prepare() {
         System.setProperty(ANALYTICS_PROPERTY, "true");
+        if (System.getProperty(ANNOUNCER_PROPERTY) == null) {
+            System.setProperty(ANNOUNCER_PROPERTY, "true");
+        }
         DeferredPosix.install();
         if (checked) {
             return;

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Reads a {@code store.json} in the form this build writes it, with Jackson's streaming parser
  * only: no {@code ObjectMapper}. Building an {@code ObjectMapper} and binding the record costs
- * about 10 % of the start of a {@code get} (BENCHMARKS.md, "Start-up, session 3"), and every
+ * about 10 % of the start of a {@code get} (measured 2026-11-26, BENCHMARKS-HISTORY.md), and every
  * command reads a store's metadata before anything else.
  *
  * <p>Taken: one JSON object with each of the record's fields exactly once, of this build's

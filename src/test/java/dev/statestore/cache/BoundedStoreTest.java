@@ -59,10 +59,10 @@ class BoundedStoreTest {
         try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
             StoreMap<Integer, Integer> m = store.map("mixed", Integer.class, Integer.class,
                     MapOptions.builder().maxEntries(1_000).build());
-            long deadline = System.currentTimeMillis() + 5;
             for (int i = 0; i < 1_000; i++) {
                 m.put(i, i, java.time.Duration.ofMillis(5));
             }
+            long deadline = System.currentTimeMillis() + 5; // after the puts: no earlier than any of their deadlines
             ExpiryTest.awaitClockPast(deadline);
             for (int i = 1_000; i < 1_500; i++) {
                 m.put(i, i);

@@ -257,7 +257,7 @@ public final class Report {
                 dec(time("redis-aof-1m")), dec(time("redis-aof-10m")));
 
         System.out.println();
-        System.out.println("### DESIGN.md section 6 targets");
+        System.out.println("### Targets");
         System.out.println();
         System.out.println("| target | measured | met |");
         System.out.println("|---|---:|:---:|");
