@@ -48,7 +48,7 @@ class AtomicallyTest {
             assertEquals("1", moved);
             List<ChangeEvent<String, String>> events = JournalTest.collect(m, Position.START, 3);
             assertEquals(events.get(1).sequence(), events.get(2).sequence(), "the batch is one journal entry");
-            assertTrue(((DefaultStateStore) store).verify("acct").clean());
+            assertTrue(store.admin().verify("acct").clean());
         }
     }
 

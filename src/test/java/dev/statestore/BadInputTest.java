@@ -1,7 +1,5 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.conformance.Item;
@@ -443,7 +441,7 @@ class BadInputTest {
             m.remove(first);
             m.put(first, "again");
             acknowledged.put(first, "again");
-            VerifyReport report = ((DefaultStateStore) store).verify("tiny");
+            VerifyReport report = store.admin().verify("tiny");
             assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
         try (StateStore store = StateStore.open(dir)) {
@@ -478,7 +476,7 @@ class BadInputTest {
             StoreFullException huge = assertThrows(StoreFullException.class, () -> m.put("huge", new byte[16 << 20]));
             assertTrue(huge.getMessage().contains("Store 'blobs'"), huge.getMessage());
             assertFalse(m.containsKey("huge"));
-            VerifyReport report = ((DefaultStateStore) store).verify("blobs");
+            VerifyReport report = store.admin().verify("blobs");
             assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
     }

@@ -2,7 +2,6 @@ package dev.statestore;
 
 import dev.statestore.journal.RawEvent;
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

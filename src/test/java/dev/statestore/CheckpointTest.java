@@ -1,9 +1,7 @@
 package dev.statestore;
 
 import dev.statestore.journal.Replay;
-import dev.statestore.map.CheckpointReport;
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.RebuildReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

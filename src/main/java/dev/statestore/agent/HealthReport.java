@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.StoreInfo.AttachedProcess;
-import dev.statestore.metrics.StoreStats;
+import dev.statestore.StoreStats;
 
 import java.util.List;
 import java.util.function.LongPredicate;

@@ -1,7 +1,7 @@
 package dev.statestore.agent;
 
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.metrics.StoreStats;
+import dev.statestore.StoreStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

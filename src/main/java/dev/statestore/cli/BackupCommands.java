@@ -3,7 +3,7 @@ package dev.statestore.cli;
 import dev.statestore.backup.BackupRefusedException;
 import dev.statestore.backup.Backups;
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
+import dev.statestore.VerifyReport;
 import dev.statestore.platform.FileModes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

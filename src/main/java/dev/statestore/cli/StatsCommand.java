@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.statestore.StoreInfo.AttachedProcess;
 import dev.statestore.agent.HealthReport;
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.metrics.StoreStats;
+import dev.statestore.StoreStats;
 import dev.statestore.platform.ProcessIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

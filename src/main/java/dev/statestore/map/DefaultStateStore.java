@@ -1,9 +1,15 @@
 package dev.statestore.map;
 
+import dev.statestore.CheckpointReport;
+import dev.statestore.CompactReport;
+import dev.statestore.RebuildReport;
+import dev.statestore.RecoveryReport;
+import dev.statestore.VerifyReport;
 import dev.statestore.Codec;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStore;
 import dev.statestore.StateStoreException;
+import dev.statestore.StoreAdmin;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreInfo;
 import dev.statestore.StoreMap;
@@ -14,7 +20,7 @@ import dev.statestore.codec.JsonCodec;
 import dev.statestore.codec.OpaqueCodec;
 import dev.statestore.lock.StripeTable;
 import dev.statestore.metrics.JournalFigures;
-import dev.statestore.metrics.StoreStats;
+import dev.statestore.StoreStats;
 import dev.statestore.platform.FileModes;
 import dev.statestore.registry.ProcessTable;
 import dev.statestore.registry.StoreMetadata;
@@ -42,7 +48,7 @@ import java.util.function.Supplier;
  * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
  * out again to later {@code map} calls with the same codecs.
  */
-public final class DefaultStateStore implements StateStore {
+public final class DefaultStateStore implements StateStore, StoreAdmin {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultStateStore.class);
     private final StoreConfig config;
     private final Path dataDir;
@@ -126,6 +132,7 @@ public final class DefaultStateStore implements StateStore {
      * @throws StoreNotFoundException when there is no such store
      * @throws IllegalStateException when the store has no journal
      */
+    @Override
     public VerifyReport verify(String name) {
         return StoreVerifier.verify(openedOrExisting(name).map);
     }
@@ -136,6 +143,7 @@ public final class DefaultStateStore implements StateStore {
      * (finishing their changes in flight from the journal), repairs the map file with Chronicle's
      * recovery when no other process is attached, and compares the map with the journal.
      */
+    @Override
     public RecoveryReport recover(String name) {
         StoreConfig.checkStoreName(name);
         if (opened.containsKey(name)) {
@@ -160,6 +168,7 @@ public final class DefaultStateStore implements StateStore {
      * its size limit) are deleted if the checkpoint covers them and every named subscription has
      * read them.
      */
+    @Override
     public CheckpointReport checkpoint(String name) {
         OpenedStore store = openedOrExisting(name);
         dev.statestore.journal.Journal journal = store.journal;
@@ -203,6 +212,7 @@ public final class DefaultStateStore implements StateStore {
      * it, into a new file that then replaces the old one (kept beside it). No process may be
      * attached: a process would go on using the old file.
      */
+    @Override
     public RebuildReport rebuild(String name) {
         StoreConfig.checkStoreName(name);
         if (opened.containsKey(name)) {
@@ -225,6 +235,7 @@ public final class DefaultStateStore implements StateStore {
      *
      * @return entries removed, 0 for a store without expiry, -1 when another process holds the lease
      */
+    @Override
     public long sweepExpired(String name) {
         OpenedStore store = openedOrExisting(name);
         ExpirySweeper sweeper = store.sweeper;
@@ -237,6 +248,7 @@ public final class DefaultStateStore implements StateStore {
      * store.json. No process may be attached (they would keep the old file mapped): stop them first.
      * The journal is untouched: map and journal still agree.
      */
+    @Override
     public CompactReport compact(String name, long entries) {
         StoreConfig.checkStoreName(name);
         if (opened.containsKey(name)) {
@@ -260,6 +272,7 @@ public final class DefaultStateStore implements StateStore {
      *
      * @throws StoreNotFoundException when there is no such store
      */
+    @Override
     public long entryBytes(String name) {
         return openedOrExisting(name).map.usedBytes();
     }
@@ -304,6 +317,7 @@ public final class DefaultStateStore implements StateStore {
      *
      * @throws StoreNotFoundException when there is no such store
      */
+    @Override
     public StoreStats stats(String name) {
         OpenedStore s = openedOrExisting(name);
         Path storeDir = StoreFiles.storeDir(dataDir, name);
@@ -464,6 +478,12 @@ public final class DefaultStateStore implements StateStore {
     private void bind(OpenedStore s, MeterRegistry registry) {
         s.map.meters().bindTo(registry, new OpenedStoreFigures(s, StoreFiles.storeDir(dataDir, s.metadata.name())),
                 config.percentileHistograms(), config.timerSampling());
+    }
+
+    /** This instance: it carries the admin operations itself. */
+    @Override
+    public StoreAdmin admin() {
+        return this;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.statestore.map;
 
+import dev.statestore.CompactReport;
+import dev.statestore.RebuildReport;
 import dev.statestore.Codec;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.Durability;

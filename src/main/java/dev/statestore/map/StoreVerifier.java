@@ -1,5 +1,6 @@
 package dev.statestore.map;
 
+import dev.statestore.VerifyReport;
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.Replay;
 

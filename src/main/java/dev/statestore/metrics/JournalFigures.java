@@ -1,5 +1,6 @@
 package dev.statestore.metrics;
 
+import dev.statestore.StoreStats;
 import dev.statestore.journal.Journal;
 import dev.statestore.journal.NamedPosition;
 import net.openhft.chronicle.queue.ExcerptTailer;

@@ -5,7 +5,7 @@ import dev.statestore.StateStore;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
-import dev.statestore.map.CompactReport;
+import dev.statestore.CompactReport;
 import dev.statestore.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import dev.statestore.backup.BackupManifest;
 import dev.statestore.backup.BackupRefusedException;
 import dev.statestore.backup.Backups;
 import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
+import dev.statestore.VerifyReport;
 import dev.statestore.platform.FileModes;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,4 @@
-package dev.statestore.map;
-
-import dev.statestore.StoreInfo;
+package dev.statestore;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.statestore.metrics;
+package dev.statestore;
 
 import dev.statestore.StoreInfo.AttachedProcess;
 

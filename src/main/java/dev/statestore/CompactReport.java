@@ -1,4 +1,4 @@
-package dev.statestore.map;
+package dev.statestore;
 
 /**
  * What {@code compact} did.

@@ -1,4 +1,4 @@
-package dev.statestore.map;
+package dev.statestore;
 
 import java.nio.file.Path;
 
