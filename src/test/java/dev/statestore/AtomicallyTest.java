@@ -1,6 +1,6 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

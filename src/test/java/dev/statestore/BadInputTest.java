@@ -211,7 +211,7 @@ class BadInputTest {
                     () -> store.map("sessions", String.class, String.class));
             assertTrue(e.getMessage().contains("Store 'sessions'"), e.getMessage());
             assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
-            assertTrue(e.getMessage().contains("reads version " + dev.statestore.registry.StoreMetadata.FORMAT), e.getMessage());
+            assertTrue(e.getMessage().contains("reads version " + dev.statestore.internal.files.StoreMetadata.FORMAT), e.getMessage());
             assertTrue(e.getMessage().contains("dump it there and load it here"), e.getMessage());
         }
     }

@@ -1,7 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.journal.RawEvent;
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.journal.RawEvent;
+import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

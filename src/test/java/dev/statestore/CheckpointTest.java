@@ -1,7 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.journal.Replay;
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.journal.Replay;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;

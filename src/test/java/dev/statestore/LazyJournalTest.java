@@ -1,7 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.journal.Journal;
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.journal.Journal;
+import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +119,7 @@ class LazyJournalTest {
             assertEquals(0, cli.waitFor(LINE), cli.stderr());
         }
         List<String> loaded = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.statestore.map.ChronicleStoreMap ")),
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.statestore.internal.map.ChronicleStoreMap ")),
                 "the class-load log should show the store being opened");
         assertFalse(loaded.stream().anyMatch(l -> l.contains(" " + QUEUE_CLASS + " ")),
                 "'statestore " + String.join(" ", args) + "' built the journal's Chronicle Queue");

@@ -3,11 +3,11 @@ package dev.statestore.internal;
 import dev.statestore.Codec;
 import dev.statestore.StateStore;
 import dev.statestore.StoreConfig;
-import dev.statestore.codec.BuiltinCodecs;
-import dev.statestore.codec.JsonCodec;
-import dev.statestore.config.ConfigLoader;
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.platform.JvmFlags;
+import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.codec.JsonCodec;
+import dev.statestore.internal.config.ConfigLoader;
+import dev.statestore.internal.map.DefaultStateStore;
+import dev.statestore.internal.platform.JvmFlags;
 
 import java.nio.file.Path;
 

@@ -1,0 +1,532 @@
+package dev.statestore.internal.map;
+
+import dev.statestore.internal.admin.StoreVerifier;
+import dev.statestore.internal.cache.ExpirySweeper;
+import dev.statestore.internal.files.StoreFiles;
+import dev.statestore.internal.lock.StoreLock;
+import dev.statestore.CheckpointReport;
+import dev.statestore.CompactReport;
+import dev.statestore.RebuildReport;
+import dev.statestore.RecoveryReport;
+import dev.statestore.VerifyReport;
+import dev.statestore.Codec;
+import dev.statestore.MapOptions;
+import dev.statestore.StateStore;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreAdmin;
+import dev.statestore.StoreConfig;
+import dev.statestore.StoreInfo;
+import dev.statestore.StoreMap;
+import dev.statestore.StoreNotFoundException;
+import dev.statestore.TypeMismatchException;
+import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.codec.JsonCodec;
+import dev.statestore.internal.codec.OpaqueCodec;
+import dev.statestore.internal.lock.StripeTable;
+import dev.statestore.internal.metrics.JournalFigures;
+import dev.statestore.StoreStats;
+import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.files.ProcessTable;
+import dev.statestore.internal.files.StoreMetadata;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
+ * out again to later {@code map} calls with the same codecs.
+ */
+public final class DefaultStateStore implements StateStore, StoreAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultStateStore.class);
+    private final StoreConfig config;
+    private final Path dataDir;
+    private final FileModes modes;
+    private final Map<String, OpenedStore> opened = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final long sweepIntervalMillis;
+
+    private DefaultStateStore(StoreConfig config, FileModes modes, long sweepIntervalMillis) {
+        this.config = config;
+        this.sweepIntervalMillis = sweepIntervalMillis;
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+        this.modes = modes;
+    }
+
+    public static DefaultStateStore open(StoreConfig config) {
+        return open(config, ExpirySweeper.defaultIntervalMillis());
+    }
+
+    /**
+     * As {@link #open(StoreConfig)}, with the interval at which each store with expiry tries to
+     * sweep in the background (0: never; then only {@link #sweepExpired} sweeps, e.g. from the agent).
+     */
+    public static DefaultStateStore open(StoreConfig config, long sweepIntervalMillis) {
+        FileModes modes = new FileModes(config.groupAccess());
+        Path dir = config.dataDir().toAbsolutePath().normalize();
+        try {
+            modes.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StateStoreException("Cannot create the data directory " + dir + " (" + e
+                    + "): create it by hand or choose another with --data / dataDir", e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
+            throw new StateStoreException("The data directory " + dir + " is not a readable and writable directory"
+                    + " for this user: fix its permissions (chmod u+rwx) or choose another with --data / dataDir");
+        }
+        return new DefaultStateStore(config, modes, sweepIntervalMillis);
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType) {
+        return map(name, keyType, valueType, MapOptions.defaults());
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Class<K> keyType, Class<V> valueType, MapOptions options) {
+        return map(name, Codec.forType(keyType), Codec.forType(valueType), options);
+    }
+
+    @Override
+    public <K, V> StoreMap<K, V> map(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options) {
+        Objects.requireNonNull(keyCodec, "keyCodec");
+        Objects.requireNonNull(valueCodec, "valueCodec");
+        Objects.requireNonNull(options, "options");
+        return attach(name, keyCodec, valueCodec, config.optionsFor(StoreConfig.checkStoreName(name), options), true);
+    }
+
+    /**
+     * The existing store {@code name} with the codecs its metadata names, for tools that do not
+     * know its types: JSON values come back as trees, values of user codecs as raw bytes.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    @SuppressWarnings("unchecked")
+    public StoreMap<Object, Object> existing(String name) {
+        StoreConfig.checkStoreName(name);
+        StoreMetadata meta = StoreMetadata.read(StoreFiles.storeDir(dataDir, name), name);
+        if (meta == null) {
+            throw new StoreNotFoundException("No store '" + name + "' in " + dataDir
+                    + ": 'statestore ls' lists the stores; 'statestore put' creates one");
+        }
+        Codec<Object> keys = (Codec<Object>) genericCodec(meta.keyCodec());
+        Codec<Object> values = (Codec<Object>) genericCodec(meta.valueCodec());
+        return attach(name, keys, values, MapOptions.defaults(), false);
+    }
+
+    /**
+     * Replays the journal of store {@code name} and compares it with the map.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     * @throws IllegalStateException when the store has no journal
+     */
+    @Override
+    public VerifyReport verify(String name) {
+        return StoreVerifier.verify(openedOrExisting(name).map);
+    }
+
+    /**
+     * Repairs what crashed processes left in store {@code name}, while other processes may stay
+     * attached: frees the process slots of dead processes, takes over the stripes they held
+     * (finishing their changes in flight from the journal), repairs the map file with Chronicle's
+     * recovery when no other process is attached, and compares the map with the journal.
+     */
+    @Override
+    public RecoveryReport recover(String name) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is already attached by this StateStore: recover"
+                    + " runs when a store is attached; use a new StateStore");
+        }
+        existing(name);
+        StoreOpener.OpenRepairs repairs = StoreOpener.REPORT.get();
+        OpenedStore store = opened.get(name);
+        int takenNow = store.map.stripes().takeOverDeadOwners();
+        List<StoreInfo.AttachedProcess> others = store.processes.live().stream()
+                .filter(p -> p.pid() != ProcessHandle.current().pid()).toList();
+        VerifyReport verify = store.journal != null ? StoreVerifier.verify(store.map) : null;
+        return new RecoveryReport(name, repairs.reaped, repairs.stripesTakenOver + takenNow, repairs.mapRepaired,
+                others, verify);
+    }
+
+    /**
+     * Takes a checkpoint of store {@code name}: a snapshot of the map consistent with the journal's
+     * last sequence, taken while every stripe is held (writers in every process pause for the
+     * copy). Then applies the store's journal retention: cycles older than its retention (or beyond
+     * its size limit) are deleted if the checkpoint covers them and every named subscription has
+     * read them.
+     */
+    @Override
+    public CheckpointReport checkpoint(String name) {
+        OpenedStore store = openedOrExisting(name);
+        dev.statestore.internal.journal.Journal journal = store.journal;
+        if (journal == null) {
+            throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false):"
+                    + " a checkpoint is a starting point for replaying the journal, so it has none");
+        }
+        Path storeDir = StoreFiles.storeDir(dataDir, name);
+        journal.ensureOpen(); // not while every stripe is held
+        long began = System.nanoTime();
+        long[] pauseNanos = {0};
+        dev.statestore.internal.journal.Checkpoint checkpoint = store.map.withAllStripes(() -> {
+            long frozen = System.nanoTime();
+            try {
+                return dev.statestore.internal.journal.Checkpoint.write(storeDir, journal.lastSequence(),
+                        store.map::forEachEncodedWhileAllHeld, modes);
+            } catch (IOException e) {
+                throw new StateStoreException("Store '" + name + "': cannot write a checkpoint in " + storeDir + " ("
+                        + e + "): check free space and permissions", e);
+            } finally {
+                pauseNanos[0] = System.nanoTime() - frozen;
+            }
+        });
+        long consumed = checkpoint.sequence();
+        try {
+            for (long position : dev.statestore.internal.journal.NamedPosition.readAll(storeDir).values()) {
+                consumed = Math.min(consumed, position);
+            }
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot read its subscriptions (" + e + ")", e);
+        }
+        StoreMetadata meta = store.metadata;
+        List<Path> deleted = journal.retain(meta.retainSeconds() > 0 ? java.time.Duration.ofSeconds(meta.retainSeconds()) : null,
+                meta.retainBytes(), consumed);
+        return new CheckpointReport(name, checkpoint.sequence(), checkpoint.entries(), pauseNanos[0],
+                System.nanoTime() - began, deleted);
+    }
+
+    /**
+     * Recreates the map file of store {@code name} from its latest checkpoint and the journal after
+     * it, into a new file that then replaces the old one (kept beside it). No process may be
+     * attached: a process would go on using the old file.
+     */
+    @Override
+    public RebuildReport rebuild(String name) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: rebuild needs it"
+                    + " detached everywhere; use a new StateStore");
+        }
+        StoreMetadata meta = metadata(name);
+        if (meta == null) {
+            throw new StoreNotFoundException("No store '" + name + "' in " + dataDir + ": 'statestore ls' lists the stores");
+        }
+        return StoreOpener.rebuild(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
+                genericCodec(meta.valueCodec()), modes);
+    }
+
+    /**
+     * Removes the expired entries of store {@code name} now, if this process holds the store's
+     * sweeper lease or can take it (one process at a time sweeps a store; see {@link ExpirySweeper}).
+     * Each removal is journaled as {@link dev.statestore.ChangeType#EXPIRE}. The agent calls this;
+     * without an agent, a thread of every attached process tries it once a second.
+     *
+     * @return entries removed, 0 for a store without expiry, -1 when another process holds the lease
+     */
+    @Override
+    public long sweepExpired(String name) {
+        OpenedStore store = openedOrExisting(name);
+        ExpirySweeper sweeper = store.sweeper;
+        return sweeper == null ? 0 : sweeper.sweep();
+    }
+
+    /**
+     * Rewrites the map file of store {@code name} sized for {@code entries} (0: its live entries
+     * plus a quarter, at least 1,000), with the same content, and records the new sizing in its
+     * store.json. No process may be attached (they would keep the old file mapped): stop them first.
+     * The journal is untouched: map and journal still agree.
+     */
+    @Override
+    public CompactReport compact(String name, long entries) {
+        StoreConfig.checkStoreName(name);
+        if (opened.containsKey(name)) {
+            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: compact needs it"
+                    + " detached everywhere; use a new StateStore");
+        }
+        existing(name); // repairs what crashed processes left (stripes, in-flight changes) before rewriting
+        OpenedStore attached = opened.remove(name);
+        long live = attached.map.longSize();
+        attached.close();
+        StoreMetadata meta = metadata(name);
+        long target = entries > 0 ? entries : Math.max(1_000, live + live / 4);
+        return StoreOpener.compact(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
+                genericCodec(meta.valueCodec()), modes, target);
+    }
+
+    /**
+     * Bytes the entries of store {@code name} occupy in its map file: the chunks Chronicle Map
+     * allocated for them (key, value, Chronicle's size fields and checksum), what
+     * {@link MapOptions.Builder#maxBytes} bounds. Counted a segment at a time under its stripe.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    @Override
+    public long entryBytes(String name) {
+        return openedOrExisting(name).map.usedBytes();
+    }
+
+    /** The codec that decodes the values of store {@code name}'s journal events (for tools reading raw events). */
+    @SuppressWarnings("unchecked")
+    public Codec<Object> eventValueCodec(String name) {
+        OpenedStore store = openedOrExisting(name);
+        return (Codec<Object>) store.map.valueConversion().eventCodec();
+    }
+
+    /** The journal of store {@code name} (attached if needed), or null when it has none. */
+    public dev.statestore.internal.journal.Journal journal(String name) {
+        return openedOrExisting(name).journal;
+    }
+
+    private OpenedStore openedOrExisting(String name) {
+        OpenedStore store = opened.get(StoreConfig.checkStoreName(name));
+        if (store == null) {
+            existing(name);
+            store = opened.get(name);
+        }
+        return store;
+    }
+
+    /** The metadata of store {@code name}, or null when there is no such store. */
+    public StoreMetadata metadata(String name) {
+        StoreConfig.checkStoreName(name);
+        return StoreMetadata.read(StoreFiles.storeDir(dataDir, name), name);
+    }
+
+    /** The names of the stores in the data directory, sorted. */
+    public List<String> names() {
+        ensureOpen();
+        return storeNames();
+    }
+
+    /**
+     * What is true of store {@code name} as a whole, read from its shared files (attaching it if
+     * needed): entries, capacity, file bytes, attached processes (dead ones are reaped on the way),
+     * lock takeovers by any process, the journal and its named subscriptions.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     */
+    @Override
+    public StoreStats stats(String name) {
+        OpenedStore s = openedOrExisting(name);
+        Path storeDir = StoreFiles.storeDir(dataDir, name);
+        StoreMetadata meta = s.metadata;
+        StripeTable stripes = s.map.stripes();
+        List<StoreInfo.AttachedProcess> attached = s.processes.live(); // reaps dead processes: before crashes()
+        return new StoreStats(name, meta.keyCodec(), meta.valueCodec(), s.map.longSize(),
+                (long) (meta.entries() * meta.maxGrowth()), s.map.fillRatio(), directorySize(storeDir),
+                stripes.stripes(), stripes.takeoversAllProcesses(), s.processes.crashes(), attached,
+                s.journal == null ? null : JournalFigures.of(s.journal, storeDir));
+    }
+
+    /**
+     * Runs {@code action} while store {@code name} is frozen in every process: this thread holds
+     * the store's creation lock (no process attaches meanwhile) and every lock stripe, taken in
+     * ascending order as multi-key changes take them, so no deadlock. Every Chronicle operation on
+     * the map and every journal append runs under a stripe, so while the action runs neither the
+     * map file nor the journal changes: a copy of them taken by the action is consistent. Writers
+     * in all processes wait meanwhile; keep the action short, and do not use the store from it.
+     *
+     * @throws StoreNotFoundException when there is no such store
+     * @throws dev.statestore.StoreLockTimeoutException when a live process holds a stripe past the lock timeout
+     */
+    public <T> T whileFrozen(String name, Supplier<T> action) {
+        OpenedStore s = openedOrExisting(name);
+        if (s.journal != null) {
+            s.journal.ensureOpen(); // the action may read it (a backup does): opened before the freeze, not during it
+        }
+        StoreLock lock;
+        try {
+            lock = StoreLock.acquire(StoreFiles.storeDir(dataDir, name), modes);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot take its lock file (" + e + ")", e);
+        }
+        try {
+            return s.map.withAllStripes(action);
+        } finally {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("store '{}': releasing its lock file failed ({})", name, e.toString());
+            }
+        }
+    }
+
+    private static Codec<?> genericCodec(String id) {
+        Codec<?> builtin = BuiltinCodecs.byId(id);
+        if (builtin != null) {
+            return builtin;
+        }
+        return JsonCodec.ID.equals(id) ? JsonCodec.tree() : new OpaqueCodec(id);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K, V> StoreMap<K, V> attach(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options,
+                                         boolean checkTypeNames) {
+        ensureOpen();
+        OpenedStore store = opened.computeIfAbsent(name, n -> {
+            OpenedStore s = StoreOpener.open(n, StoreFiles.storeDir(dataDir, n), keyCodec, valueCodec, options, modes,
+                    checkTypeNames);
+            if (s.map.expiring()) {
+                s.sweeper = ExpirySweeper.start(s.map, StoreFiles.storeDir(dataDir, n), modes, sweepIntervalMillis);
+            }
+            for (MeterRegistry registry : registries) {
+                bind(s, registry);
+            }
+            return s;
+        });
+        StoreMap<?, ?> map = store.map;
+        if (!sameCodec(map.keyCodec(), keyCodec) || !sameCodec(map.valueCodec(), valueCodec)) {
+            throw new TypeMismatchException("Store '" + name + "' is already open in this StateStore as "
+                    + map.keyCodec().type().getName() + " (" + map.keyCodec().id() + ") -> "
+                    + map.valueCodec().type().getName() + " (" + map.valueCodec().id() + "), not as "
+                    + keyCodec.type().getName() + " (" + keyCodec.id() + ") -> "
+                    + valueCodec.type().getName() + " (" + valueCodec.id() + "): use the same types");
+        }
+        if (closed.get()) { // close() ran while this store was being attached
+            closeOpened();
+            ensureOpen();
+        }
+        return (StoreMap<K, V>) map;
+    }
+
+    private static boolean sameCodec(Codec<?> a, Codec<?> b) {
+        return a.id().equals(b.id()) && a.type() == b.type();
+    }
+
+    @Override
+    public List<StoreInfo> stores() {
+        ensureOpen();
+        List<StoreInfo> infos = new ArrayList<>();
+        for (String name : storeNames()) {
+            Path storeDir = StoreFiles.storeDir(dataDir, name);
+            StoreMetadata meta = StoreMetadata.read(storeDir, name);
+            if (meta == null) {
+                continue;
+            }
+            OpenedStore open = opened.get(name);
+            long entries;
+            double fill;
+            if (open != null) {
+                entries = open.map.longSize();
+                fill = open.map.fillRatio();
+            } else { // attach only for the count, so this listing does not show itself as attached
+                OpenedStore peek = StoreOpener.open(name, storeDir, genericCodec(meta.keyCodec()),
+                        genericCodec(meta.valueCodec()), MapOptions.defaults(), modes, false);
+                try {
+                    entries = peek.map.longSize();
+                    fill = peek.map.fillRatio();
+                } finally {
+                    peek.close();
+                }
+            }
+            List<StoreInfo.AttachedProcess> attached;
+            try (ProcessTable table = ProcessTable.openExisting(name, storeDir)) {
+                attached = table == null ? List.of() : table.live();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            infos.add(new StoreInfo(name, meta.keyCodec(), meta.keyType(), meta.valueCodec(), meta.valueType(),
+                    entries, (long) (meta.entries() * meta.maxGrowth()), fill, directorySize(storeDir), meta.createdInstant(), attached));
+        }
+        return infos;
+    }
+
+    private List<String> storeNames() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (StoreConfig.STORE_NAME.matcher(name).matches() && Files.exists(dir.resolve(StoreMetadata.FILE_NAME))) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StateStoreException("Cannot list the data directory " + dataDir + " (" + e + "): check its permissions", e);
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    private static long directorySize(Path dir) {
+        return OpenedStoreFigures.directorySize(dir);
+    }
+
+    /**
+     * Registers the meters of every store this instance has attached, and of those it attaches
+     * later. Percentile histograms of the latency timers are on when the config says so.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        registries.add(registry);
+        for (OpenedStore s : opened.values()) {
+            bind(s, registry);
+        }
+    }
+
+    private void bind(OpenedStore s, MeterRegistry registry) {
+        s.map.meters().bindTo(registry, new OpenedStoreFigures(s, StoreFiles.storeDir(dataDir, s.metadata.name())),
+                config.percentileHistograms(), config.timerSampling());
+    }
+
+    /** This instance: it carries the admin operations itself. */
+    @Override
+    public StoreAdmin admin() {
+        return this;
+    }
+
+    @Override
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("This StateStore on " + dataDir + " is closed: open a new one");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeOpened();
+        }
+    }
+
+    private void closeOpened() {
+        RuntimeException failure = null;
+        for (String name : List.copyOf(opened.keySet())) {
+            OpenedStore store = opened.remove(name);
+            if (store == null) {
+                continue;
+            }
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
