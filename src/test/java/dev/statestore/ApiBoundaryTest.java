@@ -1,5 +1,6 @@
 package dev.statestore;
 
+import dev.statestore.internal.Factory;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -14,7 +15,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.statestore.internal.Factory;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

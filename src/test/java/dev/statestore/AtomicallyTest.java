@@ -1,7 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

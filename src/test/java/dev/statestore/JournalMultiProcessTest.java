@@ -1,7 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.junit.jupiter.api.Test;

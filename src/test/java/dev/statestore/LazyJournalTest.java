@@ -1,8 +1,8 @@
 package dev.statestore;
 
+import dev.statestore.testkit.ChildJvm;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

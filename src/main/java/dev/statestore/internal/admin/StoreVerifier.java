@@ -1,10 +1,10 @@
 package dev.statestore.internal.admin;
 
-import dev.statestore.internal.map.ChronicleStoreMap;
-import dev.statestore.internal.map.Conversion;
 import dev.statestore.VerifyReport;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.Replay;
+import dev.statestore.internal.map.ChronicleStoreMap;
+import dev.statestore.internal.map.Conversion;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

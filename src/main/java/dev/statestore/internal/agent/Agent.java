@@ -1,16 +1,16 @@
 package dev.statestore.internal.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.ConfigException;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreConfig;
 import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.ProcessIdentity;
-import dev.statestore.internal.files.StoreMetadata;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;

@@ -1,11 +1,11 @@
 package dev.statestore.internal.agent;
 
+import dev.statestore.StoreInfo.AttachedProcess;
+import dev.statestore.StoreStats;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.statestore.StoreInfo.AttachedProcess;
-import dev.statestore.StoreStats;
 
 import java.util.List;
 import java.util.function.LongPredicate;

@@ -1,8 +1,8 @@
 package dev.statestore.internal.agent;
 
+import dev.statestore.StateStoreException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.statestore.StateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.statestore.internal.agent;
 
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.StoreStats;
+import dev.statestore.internal.map.DefaultStateStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

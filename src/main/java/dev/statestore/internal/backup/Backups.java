@@ -1,17 +1,17 @@
 package dev.statestore.internal.backup;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreConfig;
+import dev.statestore.internal.files.StoreFiles;
+import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.internal.files.StoreFiles;
 import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.platform.ProcessIdentity;
-import dev.statestore.internal.files.StoreMetadata;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

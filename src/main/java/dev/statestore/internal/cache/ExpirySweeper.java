@@ -1,7 +1,7 @@
 package dev.statestore.internal.cache;
 
-import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.StateStoreException;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.platform.ProcessIdentity;
 import org.slf4j.Logger;

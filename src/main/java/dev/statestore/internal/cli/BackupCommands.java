@@ -1,9 +1,9 @@
 package dev.statestore.internal.cli;
 
+import dev.statestore.VerifyReport;
 import dev.statestore.internal.backup.BackupRefusedException;
 import dev.statestore.internal.backup.Backups;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.VerifyReport;
 import dev.statestore.internal.platform.FileModes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

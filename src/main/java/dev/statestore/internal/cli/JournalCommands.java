@@ -1,14 +1,14 @@
 package dev.statestore.internal.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.statestore.ChangeEvent;
+import dev.statestore.RecoveryReport;
 import dev.statestore.StoreMap;
+import dev.statestore.VerifyReport;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.JournalReader;
 import dev.statestore.internal.journal.RawEvent;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.RecoveryReport;
-import dev.statestore.VerifyReport;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

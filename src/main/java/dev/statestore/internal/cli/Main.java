@@ -1,8 +1,5 @@
 package dev.statestore.internal.cli;
 
-import dev.statestore.internal.tools.BenchCommand;
-import dev.statestore.internal.tools.CdsTrainingCommand;
-import dev.statestore.internal.tools.WorkloadCommand;
 import dev.statestore.ConfigException;
 import dev.statestore.InvalidStoreNameException;
 import dev.statestore.StateStoreException;
@@ -10,6 +7,9 @@ import dev.statestore.StoreConfig;
 import dev.statestore.StoreNotFoundException;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.JvmFlags;
+import dev.statestore.internal.tools.BenchCommand;
+import dev.statestore.internal.tools.CdsTrainingCommand;
+import dev.statestore.internal.tools.WorkloadCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,11 +1,11 @@
 package dev.statestore.internal.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.statestore.Codec;
 import dev.statestore.SubscribeOptions;
 import dev.statestore.internal.codec.BuiltinCodecs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.io.IOException;
 import java.util.Base64;

@@ -1,13 +1,13 @@
 package dev.statestore.internal.cli;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import dev.statestore.StoreConfig;
 import dev.statestore.internal.agent.Agent;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.JvmFlags;
 import dev.statestore.internal.platform.ProcessIdentity;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,11 @@
 package dev.statestore.internal.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.statestore.StoreInfo.AttachedProcess;
+import dev.statestore.StoreStats;
 import dev.statestore.internal.agent.HealthReport;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.StoreStats;
 import dev.statestore.internal.platform.ProcessIdentity;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,14 +1,14 @@
 package dev.statestore.internal.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.statestore.ConfigException;
 import dev.statestore.Durability;
 import dev.statestore.InvalidStoreNameException;
 import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;

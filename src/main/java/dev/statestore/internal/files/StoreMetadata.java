@@ -1,13 +1,13 @@
 package dev.statestore.internal.files;
 
+import dev.statestore.CorruptStoreException;
+import dev.statestore.IncompatibleFormatException;
+import dev.statestore.internal.platform.FileModes;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.statestore.CorruptStoreException;
-import dev.statestore.IncompatibleFormatException;
-import dev.statestore.internal.platform.FileModes;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,50 +1,48 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.ChangeListener;
+import dev.statestore.ChangeType;
+import dev.statestore.Codec;
+import dev.statestore.Position;
+import dev.statestore.StoreFullException;
+import dev.statestore.StoreMap;
+import dev.statestore.SubscribeOptions;
+import dev.statestore.Subscription;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.ExpirySweeper;
 import dev.statestore.internal.cache.FillWarning;
 import dev.statestore.internal.cache.StampLayout;
 import dev.statestore.internal.cache.StampedEntries;
-import dev.statestore.ChangeListener;
-import dev.statestore.ChangeType;
-import dev.statestore.Codec;
-import dev.statestore.Position;
-import dev.statestore.SubscribeOptions;
-import dev.statestore.Subscription;
-import dev.statestore.StoreFullException;
-import dev.statestore.StoreMap;
 import dev.statestore.internal.journal.ChangeCause;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.JournalSubscription;
 import dev.statestore.internal.journal.NamedPosition;
-import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.lock.StripeContext;
-import dev.statestore.internal.metrics.StoreMeters;
 import dev.statestore.internal.lock.StripeTable;
+import dev.statestore.internal.metrics.StoreMeters;
+import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A {@link StoreMap} over a persisted {@link ChronicleMap}. Atomic operations delegate to Chronicle

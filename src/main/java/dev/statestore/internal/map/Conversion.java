@@ -1,8 +1,8 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.Codec;
 import dev.statestore.internal.cache.StampLayout;
 import dev.statestore.internal.cache.StampedEntries;
-import dev.statestore.Codec;
 import dev.statestore.internal.codec.BuiltinCodecs;
 
 /**

@@ -1,9 +1,9 @@
 package dev.statestore.internal.map;
 
 import dev.statestore.internal.cache.ExpirySweeper;
-import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.files.ProcessTable;
 import dev.statestore.internal.files.StoreMetadata;
+import dev.statestore.internal.journal.Journal;
 
 /** One store attached by one {@link DefaultStateStore}: its map, metadata and process slot. */
 final class OpenedStore {

@@ -1,31 +1,31 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.Codec;
+import dev.statestore.CompactReport;
+import dev.statestore.CorruptStoreException;
+import dev.statestore.Durability;
+import dev.statestore.JournalRoll;
+import dev.statestore.MapOptions;
+import dev.statestore.RebuildReport;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreFullException;
+import dev.statestore.TypeMismatchException;
 import dev.statestore.internal.admin.CrashRepair;
 import dev.statestore.internal.admin.MapFileCheck;
 import dev.statestore.internal.cache.DeadlineEntryOperations;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.StampLayout;
-import dev.statestore.internal.files.StoreFiles;
-import dev.statestore.internal.lock.StoreLock;
-import dev.statestore.CompactReport;
-import dev.statestore.RebuildReport;
-import dev.statestore.Codec;
-import dev.statestore.CorruptStoreException;
-import dev.statestore.Durability;
-import dev.statestore.JournalRoll;
-import dev.statestore.MapOptions;
-import dev.statestore.StateStoreException;
-import dev.statestore.StoreFullException;
-import dev.statestore.TypeMismatchException;
 import dev.statestore.internal.codec.BuiltinCodecs;
-import dev.statestore.internal.platform.FileModes;
-import dev.statestore.internal.platform.ProcessIdentity;
+import dev.statestore.internal.files.ProcessTable;
+import dev.statestore.internal.files.StoreFiles;
+import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.JournalingEntryOperations;
 import dev.statestore.internal.journal.Replay;
+import dev.statestore.internal.lock.StoreLock;
 import dev.statestore.internal.lock.StripeTable;
-import dev.statestore.internal.files.ProcessTable;
-import dev.statestore.internal.files.StoreMetadata;
+import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -34,16 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Creates or attaches one store, under the store's {@link StoreLock}: several threads or processes

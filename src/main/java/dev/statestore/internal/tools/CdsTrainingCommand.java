@@ -1,10 +1,10 @@
 package dev.statestore.internal.tools;
 
+import dev.statestore.StoreConfig;
+import dev.statestore.internal.agent.Agent;
 import dev.statestore.internal.cli.Commands;
 import dev.statestore.internal.cli.Main;
 import dev.statestore.internal.cli.ServeCommand;
-import dev.statestore.StoreConfig;
-import dev.statestore.internal.agent.Agent;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.JvmFlags;
 import picocli.CommandLine.Command;

@@ -1,20 +1,19 @@
 package dev.statestore.internal.tools;
 
+import dev.statestore.MapOptions;
+import dev.statestore.Position;
+import dev.statestore.StoreMap;
+import dev.statestore.SubscribeOptions;
+import dev.statestore.Subscription;
 import dev.statestore.internal.cli.Commands;
 import dev.statestore.internal.cli.Main;
 import dev.statestore.internal.cli.Rendering;
 import dev.statestore.internal.cli.UsageException;
-import dev.statestore.MapOptions;
-import dev.statestore.StoreMap;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.ProcessIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import dev.statestore.Position;
-import dev.statestore.SubscribeOptions;
-import dev.statestore.Subscription;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package dev.statestore.internal.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.statestore.ConfigException;
 import dev.statestore.MapOptions;
 import dev.statestore.Position;
@@ -11,6 +9,8 @@ import dev.statestore.StoreMap;
 import dev.statestore.Subscription;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.ProcessIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

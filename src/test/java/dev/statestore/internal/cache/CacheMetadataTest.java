@@ -2,8 +2,8 @@ package dev.statestore.internal.cache;
 
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.files.StoreMetadata;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

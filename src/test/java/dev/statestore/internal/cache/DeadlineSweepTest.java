@@ -1,11 +1,11 @@
 package dev.statestore.internal.cache;
 
-import dev.statestore.internal.map.ChronicleStoreMap;
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.ChronicleStoreMap;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package dev.statestore.internal.cache;
 
-import dev.statestore.internal.map.ChronicleStoreMap;
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
+import dev.statestore.internal.map.ChronicleStoreMap;
+import dev.statestore.internal.map.DefaultStateStore;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;

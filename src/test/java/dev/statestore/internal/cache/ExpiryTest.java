@@ -8,8 +8,8 @@ import dev.statestore.StateStore;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.Subscription;
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,13 +1,13 @@
 package dev.statestore.internal.cache;
 
+import dev.statestore.CompactReport;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStore;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
-import dev.statestore.CompactReport;
-import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,13 +3,13 @@ package dev.statestore.internal.cli;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
+import dev.statestore.VerifyReport;
+import dev.statestore.testkit.ChildJvm;
 import dev.statestore.internal.backup.BackupManifest;
 import dev.statestore.internal.backup.BackupRefusedException;
 import dev.statestore.internal.backup.Backups;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.VerifyReport;
 import dev.statestore.internal.platform.FileModes;
-import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

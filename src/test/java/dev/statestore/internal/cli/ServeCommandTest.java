@@ -1,9 +1,9 @@
 package dev.statestore.internal.cli;
 
+import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.agent.Scrapes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.statestore.internal.agent.Scrapes;
-import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.statestore.internal.lock;
 
-import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.files.ProcessTable;
+import dev.statestore.internal.platform.FileModes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
