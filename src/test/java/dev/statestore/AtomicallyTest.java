@@ -78,7 +78,7 @@ class AtomicallyTest {
                 total += Long.parseLong(m.get("acct" + i));
             }
             assertEquals(ACCOUNTS * INITIAL, total, "money was created or destroyed: a transfer was half applied");
-            assertTrue(store.verify("bank").clean(), store.verify("bank").summary());
+            assertTrue(store.admin().verify("bank").clean(), store.admin().verify("bank").summary());
             Map<String, Long> replayed = new HashMap<>();
             for (var e : JournalTest.collect(m, Position.START, (int) Math.min(Integer.MAX_VALUE, countEvents(store)))) {
                 replayed.put(e.key(), Long.parseLong(e.value()));

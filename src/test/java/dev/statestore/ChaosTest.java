@@ -156,7 +156,7 @@ class ChaosTest {
                     }
                 }
             }
-            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.verify(STORE));
+            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.admin().verify(STORE));
         }
     }
 

@@ -69,8 +69,8 @@ class LazyJournalTest {
             assertTrue(store.journal("fresh").queueOpened());
             m.remove("a");
             m.put("b", "2");
-            assertTrue(store.verify("fresh").clean(), store.verify("fresh").summary());
-            assertEquals(3, store.verify("fresh").journalEvents());
+            assertTrue(store.admin().verify("fresh").clean(), store.admin().verify("fresh").summary());
+            assertEquals(3, store.admin().verify("fresh").journalEvents());
         }
     }
 
@@ -95,8 +95,8 @@ class LazyJournalTest {
             assertEquals(0, subscriber.waitFor(LINE), subscriber.stderr());
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
-            assertTrue(store.verify("feed").clean(), store.verify("feed").summary());
-            assertEquals(3, store.verify("feed").journalEvents());
+            assertTrue(store.admin().verify("feed").clean(), store.admin().verify("feed").summary());
+            assertEquals(3, store.admin().verify("feed").journalEvents());
         }
     }
 

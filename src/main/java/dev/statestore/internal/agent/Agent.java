@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>Housekeeping ({@link Housekeeping}), every 10 seconds: looks for new stores, re-reads the
  *   store-wide figures (which frees the process slots of dead processes), registers gauges for new
  *   named subscriptions, and warns when a store is over 80 % full. Every 10 minutes, for stores
- *   with journal retention: a checkpoint, then retention ({@link DefaultStateStore#checkpoint}).</li>
+ *   with journal retention: a checkpoint, then retention ({@link dev.statestore.StoreAdmin#checkpoint}).</li>
  *   <li>TTL sweeping needs nothing here: every process attached to a store with expiry, the agent
  *   included, runs the library's sweeper, which one process at a time holds the lease for.</li>
  * </ul>
@@ -239,7 +239,7 @@ public final class Agent implements AutoCloseable {
                 if (meta == null || !meta.journal() || (meta.retainSeconds() <= 0 && meta.retainBytes() <= 0)) {
                     continue;
                 }
-                LOG.info(store.checkpoint(name).summary());
+                LOG.info(store.admin().checkpoint(name).summary());
             } catch (RuntimeException e) {
                 LOG.warn("store '{}': checkpoint and journal retention failed: {}", name, e.toString());
             }
@@ -277,7 +277,7 @@ public final class Agent implements AutoCloseable {
         boolean degraded = false;
         for (StoreWideMeters m : new ArrayList<>(stores.values())) {
             try {
-                list.add(HealthReport.store(store.stats(m.name()), pid -> true));
+                list.add(HealthReport.store(store.admin().stats(m.name()), pid -> true));
             } catch (RuntimeException e) {
                 degraded = true;
                 list.addObject().put("name", m.name()).put("error", String.valueOf(e.getMessage()));

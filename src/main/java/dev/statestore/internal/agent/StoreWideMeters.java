@@ -76,7 +76,7 @@ final class StoreWideMeters implements AutoCloseable {
     StoreStats stats() {
         StoreStats s = last;
         if (s == null || System.nanoTime() - lastNanos > MAX_AGE_NANOS) {
-            s = store.stats(name);
+            s = store.admin().stats(name);
             last = s;
             lastNanos = System.nanoTime();
         }

@@ -71,7 +71,7 @@ final class BackupCommands {
                     out().flush();
                     return Main.OK;
                 }
-                VerifyReport report = store.verify(r.name());
+                VerifyReport report = store.admin().verify(r.name());
                 if (report.clean()) {
                     out().println(report.summary());
                     out().flush();

@@ -104,7 +104,7 @@ final class JournalCommands {
         @Override
         public Integer call() {
             try (DefaultStateStore store = main.openStore()) {
-                VerifyReport report = store.verify(storeName);
+                VerifyReport report = store.admin().verify(storeName);
                 if (report.clean()) {
                     out().println(report.summary());
                     out().flush();
@@ -125,7 +125,7 @@ final class JournalCommands {
         @Override
         public Integer call() {
             try (DefaultStateStore store = main.openStore()) {
-                RecoveryReport report = store.recover(storeName);
+                RecoveryReport report = store.admin().recover(storeName);
                 report.lines().forEach(out()::println);
                 out().flush();
                 return report.clean() ? Main.OK : Main.STORE_ERROR;
@@ -142,7 +142,7 @@ final class JournalCommands {
         @Override
         public Integer call() {
             try (DefaultStateStore store = main.openStore()) {
-                out().println(store.checkpoint(storeName).summary());
+                out().println(store.admin().checkpoint(storeName).summary());
                 out().flush();
                 return Main.OK;
             }
@@ -158,7 +158,7 @@ final class JournalCommands {
         @Override
         public Integer call() {
             try (DefaultStateStore store = main.openStore()) {
-                out().println(store.rebuild(storeName).summary());
+                out().println(store.admin().rebuild(storeName).summary());
                 out().flush();
                 return Main.OK;
             }
@@ -181,7 +181,7 @@ final class JournalCommands {
                 throw new UsageException("--entries must be positive, was " + entries);
             }
             try (DefaultStateStore store = main.openStore()) {
-                out().println(store.compact(storeName, entries).summary());
+                out().println(store.admin().compact(storeName, entries).summary());
                 out().flush();
                 return Main.OK;
             }

@@ -31,7 +31,7 @@ final class StatsCommand extends Commands.Base {
     @Override
     public Integer call() throws JsonProcessingException {
         try (DefaultStateStore store = main.openStore()) {
-            StoreStats s = store.stats(storeName);
+            StoreStats s = store.admin().stats(storeName);
             long self = ProcessIdentity.pid();
             PrintWriter out = out();
             if (json) {

@@ -1100,7 +1100,7 @@ public final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> imp
      * multi-stripe holders): no change can happen in any process meanwhile, neither to the map nor
      * to the journal, which is only appended under a stripe.
      */
-    <R> R withAllStripes(Supplier<R> action) {
+    public <R> R withAllStripes(Supplier<R> action) {
         int held = 0;
         try {
             for (; held < stripes.stripes(); held++) {
@@ -1115,7 +1115,7 @@ public final class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap<K, V> imp
     }
 
     /** Every stored entry, encoded; the caller holds every stripe ({@link #withAllStripes}). */
-    void forEachEncodedWhileAllHeld(java.util.function.BiConsumer<byte[], byte[]> action) {
+    public void forEachEncodedWhileAllHeld(java.util.function.BiConsumer<byte[], byte[]> action) {
         for (int segment = 0; segment < stripes.stripes(); segment++) {
             try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                 c.forEachSegmentEntry(e -> action.accept(keys.bytesOf(e.key().getUsing(null)),

@@ -1,22 +1,16 @@
 package dev.statestore.internal.map;
 
-import dev.statestore.CheckpointReport;
 import dev.statestore.Codec;
-import dev.statestore.CompactReport;
 import dev.statestore.MapOptions;
-import dev.statestore.RebuildReport;
-import dev.statestore.RecoveryReport;
 import dev.statestore.StateStore;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreAdmin;
+import dev.statestore.internal.admin.DefaultStoreAdmin;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreInfo;
 import dev.statestore.StoreMap;
 import dev.statestore.StoreNotFoundException;
-import dev.statestore.StoreStats;
 import dev.statestore.TypeMismatchException;
-import dev.statestore.VerifyReport;
-import dev.statestore.internal.admin.StoreVerifier;
 import dev.statestore.internal.cache.ExpirySweeper;
 import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.codec.JsonCodec;
@@ -25,8 +19,6 @@ import dev.statestore.internal.files.ProcessTable;
 import dev.statestore.internal.files.StoreFiles;
 import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.lock.StoreLock;
-import dev.statestore.internal.lock.StripeTable;
-import dev.statestore.internal.metrics.JournalFigures;
 import dev.statestore.internal.platform.FileModes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -51,7 +43,7 @@ import java.util.function.Supplier;
  * The {@link StateStore} of one data directory. Each store it opens is attached once and handed
  * out again to later {@code map} calls with the same codecs.
  */
-public final class DefaultStateStore implements StateStore, StoreAdmin {
+public final class DefaultStateStore implements StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultStateStore.class);
     private final StoreConfig config;
     private final Path dataDir;
@@ -60,6 +52,7 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final long sweepIntervalMillis;
+    private final StoreAdmin admin = new DefaultStoreAdmin(this);
 
     private DefaultStateStore(StoreConfig config, FileModes modes, long sweepIntervalMillis) {
         this.config = config;
@@ -129,157 +122,6 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
         return attach(name, keys, values, MapOptions.defaults(), false);
     }
 
-    /**
-     * Replays the journal of store {@code name} and compares it with the map.
-     *
-     * @throws StoreNotFoundException when there is no such store
-     * @throws IllegalStateException when the store has no journal
-     */
-    @Override
-    public VerifyReport verify(String name) {
-        return StoreVerifier.verify(openedOrExisting(name).map);
-    }
-
-    /**
-     * Repairs what crashed processes left in store {@code name}, while other processes may stay
-     * attached: frees the process slots of dead processes, takes over the stripes they held
-     * (finishing their changes in flight from the journal), repairs the map file with Chronicle's
-     * recovery when no other process is attached, and compares the map with the journal.
-     */
-    @Override
-    public RecoveryReport recover(String name) {
-        StoreConfig.checkStoreName(name);
-        if (opened.containsKey(name)) {
-            throw new IllegalStateException("Store '" + name + "' is already attached by this StateStore: recover"
-                    + " runs when a store is attached; use a new StateStore");
-        }
-        existing(name);
-        StoreOpener.OpenRepairs repairs = StoreOpener.REPORT.get();
-        OpenedStore store = opened.get(name);
-        int takenNow = store.map.stripes().takeOverDeadOwners();
-        List<StoreInfo.AttachedProcess> others = store.processes.live().stream()
-                .filter(p -> p.pid() != ProcessHandle.current().pid()).toList();
-        VerifyReport verify = store.journal != null ? StoreVerifier.verify(store.map) : null;
-        return new RecoveryReport(name, repairs.reaped, repairs.stripesTakenOver + takenNow, repairs.mapRepaired,
-                others, verify);
-    }
-
-    /**
-     * Takes a checkpoint of store {@code name}: a snapshot of the map consistent with the journal's
-     * last sequence, taken while every stripe is held (writers in every process pause for the
-     * copy). Then applies the store's journal retention: cycles older than its retention (or beyond
-     * its size limit) are deleted if the checkpoint covers them and every named subscription has
-     * read them.
-     */
-    @Override
-    public CheckpointReport checkpoint(String name) {
-        OpenedStore store = openedOrExisting(name);
-        dev.statestore.internal.journal.Journal journal = store.journal;
-        if (journal == null) {
-            throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false):"
-                    + " a checkpoint is a starting point for replaying the journal, so it has none");
-        }
-        Path storeDir = StoreFiles.storeDir(dataDir, name);
-        journal.ensureOpen(); // not while every stripe is held
-        long began = System.nanoTime();
-        long[] pauseNanos = {0};
-        dev.statestore.internal.journal.Checkpoint checkpoint = store.map.withAllStripes(() -> {
-            long frozen = System.nanoTime();
-            try {
-                return dev.statestore.internal.journal.Checkpoint.write(storeDir, journal.lastSequence(),
-                        store.map::forEachEncodedWhileAllHeld, modes);
-            } catch (IOException e) {
-                throw new StateStoreException("Store '" + name + "': cannot write a checkpoint in " + storeDir + " ("
-                        + e + "): check free space and permissions", e);
-            } finally {
-                pauseNanos[0] = System.nanoTime() - frozen;
-            }
-        });
-        long consumed = checkpoint.sequence();
-        try {
-            for (long position : dev.statestore.internal.journal.NamedPosition.readAll(storeDir).values()) {
-                consumed = Math.min(consumed, position);
-            }
-        } catch (IOException e) {
-            throw new StateStoreException("Store '" + name + "': cannot read its subscriptions (" + e + ")", e);
-        }
-        StoreMetadata meta = store.metadata;
-        List<Path> deleted = journal.retain(meta.retainSeconds() > 0 ? java.time.Duration.ofSeconds(meta.retainSeconds()) : null,
-                meta.retainBytes(), consumed);
-        return new CheckpointReport(name, checkpoint.sequence(), checkpoint.entries(), pauseNanos[0],
-                System.nanoTime() - began, deleted);
-    }
-
-    /**
-     * Recreates the map file of store {@code name} from its latest checkpoint and the journal after
-     * it, into a new file that then replaces the old one (kept beside it). No process may be
-     * attached: a process would go on using the old file.
-     */
-    @Override
-    public RebuildReport rebuild(String name) {
-        StoreConfig.checkStoreName(name);
-        if (opened.containsKey(name)) {
-            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: rebuild needs it"
-                    + " detached everywhere; use a new StateStore");
-        }
-        StoreMetadata meta = metadata(name);
-        if (meta == null) {
-            throw new StoreNotFoundException("No store '" + name + "' in " + dataDir + ": 'statestore ls' lists the stores");
-        }
-        return StoreOpener.rebuild(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
-                genericCodec(meta.valueCodec()), modes);
-    }
-
-    /**
-     * Removes the expired entries of store {@code name} now, if this process holds the store's
-     * sweeper lease or can take it (one process at a time sweeps a store; see {@link ExpirySweeper}).
-     * Each removal is journaled as {@link dev.statestore.ChangeType#EXPIRE}. The agent calls this;
-     * without an agent, a thread of every attached process tries it once a second.
-     *
-     * @return entries removed, 0 for a store without expiry, -1 when another process holds the lease
-     */
-    @Override
-    public long sweepExpired(String name) {
-        OpenedStore store = openedOrExisting(name);
-        ExpirySweeper sweeper = store.sweeper;
-        return sweeper == null ? 0 : sweeper.sweep();
-    }
-
-    /**
-     * Rewrites the map file of store {@code name} sized for {@code entries} (0: its live entries
-     * plus a quarter, at least 1,000), with the same content, and records the new sizing in its
-     * store.json. No process may be attached (they would keep the old file mapped): stop them first.
-     * The journal is untouched: map and journal still agree.
-     */
-    @Override
-    public CompactReport compact(String name, long entries) {
-        StoreConfig.checkStoreName(name);
-        if (opened.containsKey(name)) {
-            throw new IllegalStateException("Store '" + name + "' is attached by this StateStore: compact needs it"
-                    + " detached everywhere; use a new StateStore");
-        }
-        existing(name); // repairs what crashed processes left (stripes, in-flight changes) before rewriting
-        OpenedStore attached = opened.remove(name);
-        long live = attached.map.longSize();
-        attached.close();
-        StoreMetadata meta = metadata(name);
-        long target = entries > 0 ? entries : Math.max(1_000, live + live / 4);
-        return StoreOpener.compact(meta, StoreFiles.storeDir(dataDir, name), genericCodec(meta.keyCodec()),
-                genericCodec(meta.valueCodec()), modes, target);
-    }
-
-    /**
-     * Bytes the entries of store {@code name} occupy in its map file: the chunks Chronicle Map
-     * allocated for them (key, value, Chronicle's size fields and checksum), what
-     * {@link MapOptions.Builder#maxBytes} bounds. Counted a segment at a time under its stripe.
-     *
-     * @throws StoreNotFoundException when there is no such store
-     */
-    @Override
-    public long entryBytes(String name) {
-        return openedOrExisting(name).map.usedBytes();
-    }
-
     /** The codec that decodes the values of store {@code name}'s journal events (for tools reading raw events). */
     @SuppressWarnings("unchecked")
     public Codec<Object> eventValueCodec(String name) {
@@ -290,6 +132,26 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
     /** The journal of store {@code name} (attached if needed), or null when it has none. */
     public dev.statestore.internal.journal.Journal journal(String name) {
         return openedOrExisting(name).journal;
+    }
+
+    /** Store {@code name} as this instance has attached it, attaching it first if needed. */
+    public OpenedStore attached(String name) {
+        return openedOrExisting(name);
+    }
+
+    /** Whether this instance has attached store {@code name}. */
+    public boolean isAttached(String name) {
+        return opened.containsKey(name);
+    }
+
+    /** Store {@code name} no longer attached by this instance, returned for the caller to close (null when it was not). */
+    public OpenedStore detach(String name) {
+        return opened.remove(name);
+    }
+
+    /** The file modes of this data directory. */
+    public FileModes modes() {
+        return modes;
     }
 
     private OpenedStore openedOrExisting(String name) {
@@ -311,26 +173,6 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
     public List<String> names() {
         ensureOpen();
         return storeNames();
-    }
-
-    /**
-     * What is true of store {@code name} as a whole, read from its shared files (attaching it if
-     * needed): entries, capacity, file bytes, attached processes (dead ones are reaped on the way),
-     * lock takeovers by any process, the journal and its named subscriptions.
-     *
-     * @throws StoreNotFoundException when there is no such store
-     */
-    @Override
-    public StoreStats stats(String name) {
-        OpenedStore s = openedOrExisting(name);
-        Path storeDir = StoreFiles.storeDir(dataDir, name);
-        StoreMetadata meta = s.metadata;
-        StripeTable stripes = s.map.stripes();
-        List<StoreInfo.AttachedProcess> attached = s.processes.live(); // reaps dead processes: before crashes()
-        return new StoreStats(name, meta.keyCodec(), meta.valueCodec(), s.map.longSize(),
-                (long) (meta.entries() * meta.maxGrowth()), s.map.fillRatio(), directorySize(storeDir),
-                stripes.stripes(), stripes.takeoversAllProcesses(), s.processes.crashes(), attached,
-                s.journal == null ? null : JournalFigures.of(s.journal, storeDir));
     }
 
     /**
@@ -366,7 +208,8 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
         }
     }
 
-    private static Codec<?> genericCodec(String id) {
+    /** The codec that reads data of codec {@code id} without its Java type: built-ins, JSON trees, raw bytes. */
+    public static Codec<?> genericCodec(String id) {
         Codec<?> builtin = BuiltinCodecs.byId(id);
         if (builtin != null) {
             return builtin;
@@ -462,7 +305,8 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
         return names;
     }
 
-    private static long directorySize(Path dir) {
+    /** Apparent size of the files under {@code dir}. */
+    public static long directorySize(Path dir) {
         return OpenedStoreFigures.directorySize(dir);
     }
 
@@ -483,10 +327,9 @@ public final class DefaultStateStore implements StateStore, StoreAdmin {
                 config.percentileHistograms(), config.timerSampling());
     }
 
-    /** This instance: it carries the admin operations itself. */
     @Override
     public StoreAdmin admin() {
-        return this;
+        return admin;
     }
 
     @Override

@@ -6,16 +6,16 @@ import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.journal.Journal;
 
 /** One store attached by one {@link DefaultStateStore}: its map, metadata and process slot. */
-final class OpenedStore {
-    final StoreMetadata metadata;
-    final ChronicleStoreMap<?, ?, ?, ?> map;
-    final ProcessTable processes;
+public final class OpenedStore {
+    public final StoreMetadata metadata;
+    public final ChronicleStoreMap<?, ?, ?, ?> map;
+    public final ProcessTable processes;
     final int slot;
-    final Journal journal;
+    public final Journal journal;
     /** Whether opening repaired the map file after a crash. */
     boolean repairedAtOpen;
     /** The expiry sweeper of a store with expiry, attached through a {@link DefaultStateStore}; else null. */
-    volatile ExpirySweeper sweeper;
+    public volatile ExpirySweeper sweeper;
 
     OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot,
                 Journal journal) {
@@ -26,7 +26,7 @@ final class OpenedStore {
         this.slot = slot;
     }
 
-    void close() {
+    public void close() {
         try {
             ExpirySweeper s = sweeper;
             if (s != null) {

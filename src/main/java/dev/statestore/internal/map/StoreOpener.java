@@ -51,19 +51,19 @@ import java.util.Map;
  * metadata is written, after its map file is complete; a map file without metadata is what a
  * crashed creator left and is set aside, never silently reused or deleted.
  */
-final class StoreOpener {
+public final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
     /** How long a stripe held by a live process is waited for: {@code -Dstatestore.lockTimeoutMillis}. */
     static final long LOCK_TIMEOUT_MILLIS = Long.getLong("statestore.lockTimeoutMillis", 30_000L);
 
     /** What the last open on this thread found and repaired (read by {@code recover}). */
-    static final ThreadLocal<OpenRepairs> REPORT = ThreadLocal.withInitial(OpenRepairs::new);
+    public static final ThreadLocal<OpenRepairs> REPORT = ThreadLocal.withInitial(OpenRepairs::new);
 
     /** What an open found and repaired after crashes. */
-    static final class OpenRepairs {
-        int reaped;
-        boolean mapRepaired;
-        int stripesTakenOver;
+    public static final class OpenRepairs {
+        public int reaped;
+        public boolean mapRepaired;
+        public int stripesTakenOver;
     }
 
     private StoreOpener() {
@@ -282,9 +282,9 @@ final class StoreOpener {
         return build(meta, keys, values, mapFile, journal, marks);
     }
 
-    /** See {@link DefaultStateStore#rebuild}. */
+    /** See {@link dev.statestore.StoreAdmin#rebuild}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static RebuildReport rebuild(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec, FileModes modes) {
+    public static RebuildReport rebuild(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec, FileModes modes) {
         String name = meta.name();
         Path mapFile = StoreFiles.mapFile(storeDir);
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
@@ -326,9 +326,9 @@ final class StoreOpener {
         }
     }
 
-    /** See {@link DefaultStateStore#compact}: copies every stored entry into a map file sized for {@code entries}. */
+    /** See {@link dev.statestore.StoreAdmin#compact}: copies every stored entry into a map file sized for {@code entries}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static CompactReport compact(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec,
+    public static CompactReport compact(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec,
                                  FileModes modes, long entries) {
         String name = meta.name();
         Path mapFile = StoreFiles.mapFile(storeDir);

@@ -52,11 +52,11 @@ class BoundedBytesTest {
                 m.put("key-" + i, value + i);
                 m.get("hot-" + (i % HOT)); // the hot set is read all along
                 if (i % 1_000 == 0) {
-                    long used = store.entryBytes("bounded");
+                    long used = store.admin().entryBytes("bounded");
                     assertTrue(used <= MAX_BYTES, "over the bound after " + i + " puts: " + used + " bytes");
                 }
             }
-            long used = store.entryBytes("bounded");
+            long used = store.admin().entryBytes("bounded");
             assertTrue(used <= MAX_BYTES, "entry bytes " + used);
             assertTrue(used >= MAX_BYTES - MAX_BYTES / 32, "evicted far more than needed: entry bytes " + used);
             for (int i = 0; i < HOT; i++) {
@@ -76,12 +76,12 @@ class BoundedBytesTest {
                 m.put(i, "s" + i);
             }
             assertTrue(m.longSize() <= 1_000, "size " + m.longSize());
-            assertTrue(store.entryBytes("both") <= maxBytes);
+            assertTrue(store.admin().entryBytes("both") <= maxBytes);
             String big = "b".repeat(300);
             for (int i = 5_000; i < 10_000; i++) { // large values: the bytes bind
                 m.put(i, big);
             }
-            long used = store.entryBytes("both");
+            long used = store.admin().entryBytes("both");
             assertTrue(used <= maxBytes, "entry bytes " + used);
             assertTrue(m.longSize() < 1_000 - 1_000 / 64 - 1, "the byte bound did not evict: size " + m.longSize());
             assertEquals(10_000 - m.longSize(), JournalEvents.count(store, "both").get(ChangeType.EVICT));
@@ -131,8 +131,8 @@ class BoundedBytesTest {
                 assertNotNull(m.get(k), k + " was evicted for an entry that can never fit");
             }
             assertEquals(evicted + 2, JournalEvents.count(store, "huge").get(ChangeType.EVICT));
-            assertTrue(store.entryBytes("huge") <= maxBytes);
-            assertTrue(store.verify("huge").clean(), store.verify("huge").summary());
+            assertTrue(store.admin().entryBytes("huge") <= maxBytes);
+            assertTrue(store.admin().verify("huge").clean(), store.admin().verify("huge").summary());
         }
     }
 
@@ -167,7 +167,7 @@ class BoundedBytesTest {
             for (int i = 0; i < 20_000; i++) {
                 m.put("k" + i, value);
             }
-            assertTrue(store.entryBytes("r") <= 1L << 20, "entry bytes " + store.entryBytes("r"));
+            assertTrue(store.admin().entryBytes("r") <= 1L << 20, "entry bytes " + store.admin().entryBytes("r"));
         }
     }
 
@@ -188,12 +188,12 @@ class BoundedBytesTest {
             assertEquals(0, b.waitFor(RUN), b.stderr());
         }
         try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
-            long used = store.entryBytes("shared");
+            long used = store.admin().entryBytes("shared");
             assertTrue(used <= maxBytes, "entry bytes " + used);
             assertTrue(used >= maxBytes - maxBytes / 16, "evicted far more than needed: entry bytes " + used);
             long size = store.existing("shared").longSize();
             assertEquals(40_000 - size, JournalEvents.count(store, "shared").get(ChangeType.EVICT));
-            assertTrue(store.verify("shared").clean(), store.verify("shared").summary());
+            assertTrue(store.admin().verify("shared").clean(), store.admin().verify("shared").summary());
         }
     }
 

@@ -144,7 +144,7 @@ class BoundedStoreTest {
             assertEquals(evicted, events.get(ChangeType.EVICT), "live entries were evicted while expired ones were left");
             // 100 puts into a store that was between its floor and its bound
             assertTrue(events.get(ChangeType.EXPIRE) >= 100 - 1_000 / 64 - 1, "expired: " + events.get(ChangeType.EXPIRE));
-            assertTrue(store.verify("ttl").clean(), store.verify("ttl").summary());
+            assertTrue(store.admin().verify("ttl").clean(), store.admin().verify("ttl").summary());
         }
     }
 }

@@ -38,25 +38,25 @@ class DeadlineSweepTest {
                 m.put("key-" + i, "v" + i);
             }
             int segments = map.stripes().stripes();
-            assertEquals(0, store.sweepExpired("cache"));
+            assertEquals(0, store.admin().sweepExpired("cache"));
             assertEquals(segments, map.segmentsSwept(), "the first pass reads every segment");
-            assertEquals(0, store.sweepExpired("cache"));
+            assertEquals(0, store.admin().sweepExpired("cache"));
             assertEquals(0, map.segmentsSwept(), "nothing can expire: nothing to read");
 
             m.put("short", "s", Duration.ofMillis(1));
             m.put("long", "l", Duration.ofHours(1));
             awaitClockPast(System.currentTimeMillis() + 2);
-            assertEquals(1, store.sweepExpired("cache"), "the entry whose time ran out is swept");
+            assertEquals(1, store.admin().sweepExpired("cache"), "the entry whose time ran out is swept");
             assertNull(m.get("short"));
             int withDeadlines = map.segmentsSwept();
             assertTrue(withDeadlines >= 1 && withDeadlines <= 2, "read the segments written with a deadline: " + withDeadlines);
-            assertEquals(0, store.sweepExpired("cache"));
+            assertEquals(0, store.admin().sweepExpired("cache"));
             assertEquals(1, map.segmentsSwept(), "only the segment still holding an entry with a deadline");
 
             m.put("long", "no deadline now");
-            assertEquals(0, store.sweepExpired("cache"));
+            assertEquals(0, store.admin().sweepExpired("cache"));
             assertEquals(1, map.segmentsSwept(), "found without deadlines");
-            assertEquals(0, store.sweepExpired("cache"));
+            assertEquals(0, store.admin().sweepExpired("cache"));
             assertEquals(0, map.segmentsSwept());
             assertEquals(5_001, m.size());
         }
@@ -70,7 +70,7 @@ class DeadlineSweepTest {
             m.put("k", "v");
             int segments = map.stripes().stripes();
             for (int call = 0; call <= ChronicleStoreMap.FULL_SWEEP_EVERY; call++) {
-                store.sweepExpired("cache");
+                store.admin().sweepExpired("cache");
                 int expected = call % ChronicleStoreMap.FULL_SWEEP_EVERY == 0 ? segments : 0;
                 assertEquals(expected, map.segmentsSwept(), "call " + call);
             }
@@ -83,8 +83,8 @@ class DeadlineSweepTest {
             StoreMap<String, String> m = store.map("cache", String.class, String.class, BOUNDED);
             ChronicleStoreMap<?, ?, ?, ?> map = (ChronicleStoreMap<?, ?, ?, ?>) m;
             m.put("k", "v");
-            store.sweepExpired("cache");
-            store.sweepExpired("cache");
+            store.admin().sweepExpired("cache");
+            store.admin().sweepExpired("cache");
             assertEquals(0, map.segmentsSwept(), "marked: no deadlines anywhere");
 
             long written = System.currentTimeMillis();
@@ -92,7 +92,7 @@ class DeadlineSweepTest {
                 assertEquals(0, other.waitFor(LINE), other.stderr());
             }
             awaitClockPast(written + 2);
-            assertEquals(1, store.sweepExpired("cache"), "the other JVM marked the segment it wrote to");
+            assertEquals(1, store.admin().sweepExpired("cache"), "the other JVM marked the segment it wrote to");
             assertEquals(1, map.segmentsSwept());
             assertNull(m.get("from-other"));
         }

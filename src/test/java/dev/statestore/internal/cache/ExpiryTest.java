@@ -74,7 +74,7 @@ class ExpiryTest {
             Map<ChangeType, Long> events = JournalEvents.count(store, "sessions");
             assertEquals(1, events.get(ChangeType.PUT));
             assertEquals(1, events.get(ChangeType.EXPIRE));
-            assertTrue(store.verify("sessions").clean(), store.verify("sessions").summary());
+            assertTrue(store.admin().verify("sessions").clean(), store.admin().verify("sessions").summary());
         }
     }
 
@@ -107,7 +107,7 @@ class ExpiryTest {
             assertTrue(m.replace("live", "LL", "L2"));
             assertTrue(m.remove("live", "L2"));
             assertEquals(3, m.size());
-            assertTrue(store.verify("c").clean(), store.verify("c").summary());
+            assertTrue(store.admin().verify("c").clean(), store.admin().verify("c").summary());
         }
     }
 
@@ -122,9 +122,9 @@ class ExpiryTest {
             awaitClockPast(deadline);
             assertNull(m.get("k"));
             assertEquals("v", m.get("long"));
-            assertEquals(1, store.sweepExpired("d"));
+            assertEquals(1, store.admin().sweepExpired("d"));
             assertEquals(1, JournalEvents.count(store, "d").get(ChangeType.EXPIRE));
-            assertTrue(store.verify("d").clean(), store.verify("d").summary());
+            assertTrue(store.admin().verify("d").clean(), store.admin().verify("d").summary());
         }
     }
 
@@ -144,7 +144,7 @@ class ExpiryTest {
             }
             awaitClockPast(System.currentTimeMillis() + 200);
             assertNull(m.get("k"));
-            assertTrue(store.verify("a").clean(), store.verify("a").summary()); // reads moved the deadline, unjournaled
+            assertTrue(store.admin().verify("a").clean(), store.admin().verify("a").summary()); // reads moved the deadline, unjournaled
         }
     }
 
@@ -153,13 +153,13 @@ class ExpiryTest {
         try (DefaultStateStore first = manualSweep(); DefaultStateStore second = manualSweep()) {
             first.map("s", String.class, String.class, PER_ENTRY).put("x", "1", Duration.ofMillis(1));
             StoreMap<String, String> s2 = second.map("s", String.class, String.class, PER_ENTRY);
-            assertTrue(first.sweepExpired("s") >= 0, "the first sweeper takes the free lease");
-            assertEquals(-1, second.sweepExpired("s"), "the lease is held");
+            assertTrue(first.admin().sweepExpired("s") >= 0, "the first sweeper takes the free lease");
+            assertEquals(-1, second.admin().sweepExpired("s"), "the lease is held");
             first.close();
             long deadline = System.currentTimeMillis() + 5;
             s2.put("y", "2", Duration.ofMillis(5));
             awaitClockPast(deadline);
-            assertTrue(second.sweepExpired("s") >= 1, "the second takes the lease over");
+            assertTrue(second.admin().sweepExpired("s") >= 1, "the second takes the lease over");
         }
     }
 
@@ -172,7 +172,7 @@ class ExpiryTest {
                 long deadline = System.currentTimeMillis() + 20;
                 m.put("n", 42L, Duration.ofMillis(20));
                 awaitClockPast(deadline);
-                assertEquals(1, store.sweepExpired("events"));
+                assertEquals(1, store.admin().sweepExpired("events"));
                 poll(() -> seen.size() == 2, "two events");
             }
             assertEquals(ChangeType.PUT, seen.get(0).type());

@@ -47,7 +47,7 @@ class GrowthTest {
         }
         try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build())) {
             assertEquals(100_000, store.existing("grown").longSize());
-            assertTrue(store.verify("grown").clean(), store.verify("grown").summary());
+            assertTrue(store.admin().verify("grown").clean(), store.admin().verify("grown").summary());
         }
     }
 
@@ -63,14 +63,14 @@ class GrowthTest {
         try (ChildJvm other = ChildJvm.cli(dir, "workload", "read", "c")) {
             assertEquals("ready", other.readLine(RUN), other.stderr());
             try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build())) {
-                StateStoreException e = assertThrows(StateStoreException.class, () -> store.compact("c", 0));
+                StateStoreException e = assertThrows(StateStoreException.class, () -> store.admin().compact("c", 0));
                 assertTrue(e.getMessage().contains("attached"), e.getMessage());
             }
             other.closeStdin();
             assertEquals(0, other.waitFor(RUN));
         }
         try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build())) {
-            CompactReport report = store.compact("c", 0);
+            CompactReport report = store.admin().compact("c", 0);
             assertEquals(8_000, report.entries(), report.summary());
             assertEquals(10_000, report.newSizedFor());
             assertEquals(10_000, store.metadata("c").entries());
@@ -80,7 +80,7 @@ class GrowthTest {
             }
             assertTrue(m.fillRatio() < 0.1, "fill " + m.fillRatio());
             m.put("after", "compact");
-            assertTrue(store.verify("c").clean(), store.verify("c").summary());
+            assertTrue(store.admin().verify("c").clean(), store.admin().verify("c").summary());
         }
     }
 

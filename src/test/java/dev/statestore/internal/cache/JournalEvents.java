@@ -42,6 +42,6 @@ final class JournalEvents {
         assertEquals(puts - size, events.get(ChangeType.EVICT), "one EVICT event per eviction");
         assertEquals(puts, events.get(ChangeType.PUT));
         assertEquals((double) (puts - size), registry.get("cache.evictions").functionCounter().count());
-        assertTrue(store.verify(name).clean(), store.verify(name).summary());
+        assertTrue(store.admin().verify(name).clean(), store.admin().verify(name).summary());
     }
 }

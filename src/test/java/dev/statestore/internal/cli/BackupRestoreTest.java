@@ -68,7 +68,7 @@ class BackupRestoreTest {
 
                 Backups.RestoreResult restored = Backups.restore(backup.dir(), store.dataDir(), "orders-copy", MODES);
                 assertEquals("orders-copy", restored.name());
-                VerifyReport report = store.verify("orders-copy");
+                VerifyReport report = store.admin().verify("orders-copy");
                 assertTrue(report.clean(), report.summary());
 
                 StoreMap<Object, Object> copy = store.existing("orders-copy");
@@ -166,14 +166,14 @@ class BackupRestoreTest {
         try (DefaultStateStore store = open()) {
             StoreMap<String, String> orders = store.map("orders", String.class, String.class);
             orders.put("before", "1");
-            store.checkpoint("orders");
+            store.admin().checkpoint("orders");
             orders.put("after", "2");
             Path backup = Backups.backup(store, "orders", dir.resolve("backups"), MODES).dir();
             try (Stream<Path> checkpoints = Files.list(backup.resolve("checkpoints"))) {
                 assertEquals(1, checkpoints.count(), "the checkpoint is part of the backup");
             }
             Backups.restore(backup, store.dataDir(), "orders-copy", MODES);
-            VerifyReport report = store.verify("orders-copy");
+            VerifyReport report = store.admin().verify("orders-copy");
             assertTrue(report.clean(), report.summary());
             assertEquals("1", store.existing("orders-copy").get("before"));
             assertEquals("2", store.existing("orders-copy").get("after"));
