@@ -1,7 +1,6 @@
 package dev.statestore;
 
-import dev.statestore.codec.BuiltinCodecs;
-import dev.statestore.codec.JsonCodec;
+import dev.statestore.internal.Factory;
 
 /**
  * Turns keys or values of one type into bytes and back.
@@ -36,27 +35,27 @@ public interface Codec<T> {
 
     /** UTF-8 text. */
     static Codec<String> string() {
-        return BuiltinCodecs.STRING;
+        return Factory.stringCodec();
     }
 
     /** Raw bytes, stored as they are. */
     static Codec<byte[]> bytes() {
-        return BuiltinCodecs.BYTES;
+        return Factory.bytesCodec();
     }
 
     /** A {@code Long} as 8 little-endian bytes. */
     static Codec<Long> int64() {
-        return BuiltinCodecs.INT64;
+        return Factory.int64Codec();
     }
 
     /** An {@code Integer} as 4 little-endian bytes. */
     static Codec<Integer> int32() {
-        return BuiltinCodecs.INT32;
+        return Factory.int32Codec();
     }
 
     /** A record or POJO as JSON (Jackson), with map entries and properties in a stable order. */
     static <T> Codec<T> json(Class<T> type) {
-        return JsonCodec.of(type);
+        return Factory.jsonCodec(type);
     }
 
     /**
@@ -66,6 +65,6 @@ public interface Codec<T> {
      * @throws IllegalArgumentException for a type no built-in codec handles, naming the fix
      */
     static <T> Codec<T> forType(Class<T> type) {
-        return BuiltinCodecs.forType(type);
+        return Factory.codecFor(type);
     }
 }

@@ -1,8 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.Factory;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import dev.statestore.platform.JvmFlags;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -39,8 +38,7 @@ public interface StateStore extends AutoCloseable, MeterBinder {
      * @throws StateStoreException when the directory cannot be created or read
      */
     static StateStore open(StoreConfig config) {
-        JvmFlags.prepare();
-        return DefaultStateStore.open(config);
+        return Factory.open(config);
     }
 
     /**
@@ -58,6 +56,12 @@ public interface StateStore extends AutoCloseable, MeterBinder {
 
     /** As {@link #map(String, Class, Class, MapOptions)} with explicit codecs. */
     <K, V> StoreMap<K, V> map(String name, Codec<K> keyCodec, Codec<V> valueCodec, MapOptions options);
+
+    /**
+     * What operators and the agent do to the stores of this data directory: verify, recover,
+     * checkpoint, rebuild, compact, stats, sweep expired entries, entry bytes.
+     */
+    StoreAdmin admin();
 
     /** Every store of the data directory, with its types, size and attached processes (like {@code ipcs -m}). */
     List<StoreInfo> stores();

@@ -1,6 +1,6 @@
 package dev.statestore;
 
-import dev.statestore.config.ConfigLoader;
+import dev.statestore.internal.Factory;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -58,7 +58,7 @@ public final class StoreConfig {
      * @param dataDirOverride the data directory to use instead of the file's, or null
      */
     public static StoreConfig load(Path file, Path dataDirOverride) {
-        return ConfigLoader.load(file, dataDirOverride);
+        return Factory.loadConfig(file, dataDirOverride);
     }
 
     public static StoreConfig load(Path file) {

@@ -1,8 +1,8 @@
 package dev.statestore;
 
-import dev.statestore.journal.RawEvent;
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.journal.RawEvent;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +49,7 @@ class AtomicallyTest {
             assertEquals("1", moved);
             List<ChangeEvent<String, String>> events = JournalTest.collect(m, Position.START, 3);
             assertEquals(events.get(1).sequence(), events.get(2).sequence(), "the batch is one journal entry");
-            assertTrue(((DefaultStateStore) store).verify("acct").clean());
+            assertTrue(store.admin().verify("acct").clean());
         }
     }
 
@@ -76,7 +76,7 @@ class AtomicallyTest {
             }
             assertEquals(ChangeType.EVICT, last.type(), "the batch halted after journaling an eviction");
             assertTrue(last.stripe() >= 0, "the eviction names the stripe it ran under");
-            var report = store.verify("bounded");
+            var report = store.admin().verify("bounded");
             assertTrue(report.clean(), report.summary());
             StoreMap<String, String> m = store.map("bounded", String.class, String.class);
             assertNull(m.get(new String(last.key(), java.nio.charset.StandardCharsets.UTF_8)), "the evicted key is gone");
@@ -109,7 +109,7 @@ class AtomicallyTest {
                 total += Long.parseLong(m.get("acct" + i));
             }
             assertEquals(ACCOUNTS * INITIAL, total, "money was created or destroyed: a transfer was half applied");
-            assertTrue(store.verify("bank").clean(), store.verify("bank").summary());
+            assertTrue(store.admin().verify("bank").clean(), store.admin().verify("bank").summary());
             Map<String, Long> replayed = new HashMap<>();
             for (var e : JournalTest.collect(m, Position.START, (int) Math.min(Integer.MAX_VALUE, countEvents(store)))) {
                 replayed.put(e.key(), Long.parseLong(e.value()));

@@ -1,10 +1,8 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
+import dev.statestore.conformance.Item;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.statestore.conformance.Item;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,7 +211,7 @@ class BadInputTest {
                     () -> store.map("sessions", String.class, String.class));
             assertTrue(e.getMessage().contains("Store 'sessions'"), e.getMessage());
             assertTrue(e.getMessage().contains("format version 99"), e.getMessage());
-            assertTrue(e.getMessage().contains("reads version " + dev.statestore.registry.StoreMetadata.FORMAT), e.getMessage());
+            assertTrue(e.getMessage().contains("reads version " + dev.statestore.internal.files.StoreMetadata.FORMAT), e.getMessage());
             assertTrue(e.getMessage().contains("dump it there and load it here"), e.getMessage());
         }
     }
@@ -443,7 +441,7 @@ class BadInputTest {
             m.remove(first);
             m.put(first, "again");
             acknowledged.put(first, "again");
-            VerifyReport report = ((DefaultStateStore) store).verify("tiny");
+            VerifyReport report = store.admin().verify("tiny");
             assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
         try (StateStore store = StateStore.open(dir)) {
@@ -478,7 +476,7 @@ class BadInputTest {
             StoreFullException huge = assertThrows(StoreFullException.class, () -> m.put("huge", new byte[16 << 20]));
             assertTrue(huge.getMessage().contains("Store 'blobs'"), huge.getMessage());
             assertFalse(m.containsKey("huge"));
-            VerifyReport report = ((DefaultStateStore) store).verify("blobs");
+            VerifyReport report = store.admin().verify("blobs");
             assertTrue(report.clean(), "a refused put left the journal ahead of the map: " + report.summary());
         }
     }

@@ -1,9 +1,8 @@
 package dev.statestore;
 
-import dev.statestore.journal.RawEvent;
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.journal.RawEvent;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -176,7 +175,7 @@ class ChaosTest {
                     }
                 }
             }
-            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.verify(STORE));
+            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.admin().verify(STORE));
         }
     }
 

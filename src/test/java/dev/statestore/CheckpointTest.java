@@ -1,9 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.journal.Replay;
-import dev.statestore.map.CheckpointReport;
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.RebuildReport;
+import dev.statestore.internal.journal.Replay;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +30,7 @@ class CheckpointTest {
             for (int i = 0; i < 100; i++) {
                 m.remove("o" + i);
             }
-            CheckpointReport report = store.checkpoint("orders");
+            CheckpointReport report = store.admin().checkpoint("orders");
             assertEquals(400, report.entries());
             checkpointSequence = report.sequence();
             for (int i = 400; i < 600; i++) {
@@ -44,14 +42,14 @@ class CheckpointTest {
             Replay.Result replayed = Replay.replay(store.journal("orders"), dir.resolve("orders"), Long.MAX_VALUE);
             assertEquals(checkpointSequence, replayed.checkpointSequence(), "replay starts from the checkpoint");
             assertEquals(201, replayed.events(), "only the events after the checkpoint are needed");
-            assertTrue(store.verify("orders").clean(), store.verify("orders").summary());
+            assertTrue(store.admin().verify("orders").clean(), store.admin().verify("orders").summary());
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
-            RebuildReport report = store.rebuild("orders");
+            RebuildReport report = store.admin().rebuild("orders");
             assertEquals(checkpointSequence, report.checkpointSequence());
             assertEquals(expected.size(), report.entries());
             assertEquals(expected, new HashMap<>(store.map("orders", String.class, String.class)));
-            assertTrue(store.verify("orders").clean());
+            assertTrue(store.admin().verify("orders").clean());
         }
     }
 
@@ -60,7 +58,7 @@ class CheckpointTest {
         try (StateStore writer = StateStore.open(dir)) {
             writer.map("busy", String.class, String.class).put("k", "v");
             try (DefaultStateStore other = (DefaultStateStore) StateStore.open(dir)) {
-                StateStoreException e = assertThrows(StateStoreException.class, () -> other.rebuild("busy"));
+                StateStoreException e = assertThrows(StateStoreException.class, () -> other.admin().rebuild("busy"));
                 assertTrue(e.getMessage().contains("attached"), e.getMessage());
             }
             assertEquals("v", writer.map("busy", String.class, String.class).get("k"));

@@ -1,8 +1,7 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
-import dev.statestore.map.VerifyReport;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.map.DefaultStateStore;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class JournalMultiProcessTest {
             assertEquals(0, b.waitFor(LINE), b.stderr());
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
-            VerifyReport report = store.verify("hammer");
+            VerifyReport report = store.admin().verify("hammer");
             assertTrue(report.clean(), report.summary());
             assertEquals(8000, report.journalEvents());
             StoreMap<String, String> map = store.map("hammer", String.class, String.class);
@@ -155,7 +154,7 @@ class JournalMultiProcessTest {
             raw.put("sneaky", "x");
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
-            VerifyReport report = store.verify("audited");
+            VerifyReport report = store.admin().verify("audited");
             assertFalse(report.clean());
             assertEquals(1, report.different());
             assertEquals(1, report.unexpected());

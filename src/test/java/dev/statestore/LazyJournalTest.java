@@ -1,8 +1,8 @@
 package dev.statestore;
 
-import dev.statestore.journal.Journal;
-import dev.statestore.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
+import dev.statestore.internal.journal.Journal;
+import dev.statestore.internal.map.DefaultStateStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,8 +69,8 @@ class LazyJournalTest {
             assertTrue(store.journal("fresh").queueOpened());
             m.remove("a");
             m.put("b", "2");
-            assertTrue(store.verify("fresh").clean(), store.verify("fresh").summary());
-            assertEquals(3, store.verify("fresh").journalEvents());
+            assertTrue(store.admin().verify("fresh").clean(), store.admin().verify("fresh").summary());
+            assertEquals(3, store.admin().verify("fresh").journalEvents());
         }
     }
 
@@ -95,8 +95,8 @@ class LazyJournalTest {
             assertEquals(0, subscriber.waitFor(LINE), subscriber.stderr());
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
-            assertTrue(store.verify("feed").clean(), store.verify("feed").summary());
-            assertEquals(3, store.verify("feed").journalEvents());
+            assertTrue(store.admin().verify("feed").clean(), store.admin().verify("feed").summary());
+            assertEquals(3, store.admin().verify("feed").journalEvents());
         }
     }
 
@@ -119,7 +119,7 @@ class LazyJournalTest {
             assertEquals(0, cli.waitFor(LINE), cli.stderr());
         }
         List<String> loaded = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.statestore.map.ChronicleStoreMap ")),
+        assertTrue(loaded.stream().anyMatch(l -> l.contains(" dev.statestore.internal.map.ChronicleStoreMap ")),
                 "the class-load log should show the store being opened");
         assertFalse(loaded.stream().anyMatch(l -> l.contains(" " + QUEUE_CLASS + " ")),
                 "'statestore " + String.join(" ", args) + "' built the journal's Chronicle Queue");

@@ -1,6 +1,5 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +55,7 @@ class LockTakeoverTest {
             long took = System.nanoTime() - began;
             assertTrue(took < TimeUnit.SECONDS.toNanos(1), "takeover took " + TimeUnit.NANOSECONDS.toMillis(took) + " ms");
             assertEquals("taken over", m.get("hot"));
-            assertTrue(((DefaultStateStore) store).verify("live").clean());
+            assertTrue(store.admin().verify("live").clean());
         }
     }
 
@@ -72,7 +71,7 @@ class LockTakeoverTest {
             }
             // the journal says k=journaled, the map still says before, and the dead writer holds k's stripe
             assertEquals("journaled", m.get("k"), "the reader took the stripe over and finished the change");
-            var report = ((DefaultStateStore) store).verify("halt");
+            var report = store.admin().verify("halt");
             assertTrue(report.clean(), report.summary());
         }
     }

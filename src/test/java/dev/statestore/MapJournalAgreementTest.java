@@ -1,6 +1,6 @@
 package dev.statestore;
 
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +65,7 @@ class MapJournalAgreementTest {
                 String expected = halt.equals("afterCommit") ? "journaled" : "before";
                 assertEquals(expected, m.get("k"));
                 m.put("last", "1");
-                var report = admin.verify("crash");
+                var report = store.admin().verify("crash");
                 assertTrue(report.clean(), report.summary());
                 // the subscriber heard what the map holds, no more
                 Map<String, String> replay = new ConcurrentHashMap<>();
@@ -108,7 +108,7 @@ class MapJournalAgreementTest {
         try (StateStore store = StateStore.open(dir)) { // nobody attached: Chronicle's recovery runs first
             StoreMap<String, String> m = store.map("closing", String.class, String.class);
             assertEquals("journaled", m.get("k"));
-            var report = ((DefaultStateStore) store).verify("closing");
+            var report = store.admin().verify("closing");
             assertTrue(report.clean(), report.summary());
         }
     }
@@ -141,7 +141,7 @@ class MapJournalAgreementTest {
         }
         try (StateStore store = StateStore.open(dir)) {
             assertEquals("journaled", store.map("wiped", String.class, String.class).get("k"));
-            var report = ((DefaultStateStore) store).verify("wiped");
+            var report = store.admin().verify("wiped");
             assertTrue(report.clean(), report.summary());
         }
     }

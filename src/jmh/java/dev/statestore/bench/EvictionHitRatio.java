@@ -3,7 +3,7 @@ package dev.statestore.bench;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
-import dev.statestore.map.DefaultStateStore;
+import dev.statestore.internal.map.DefaultStateStore;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildJvm implements AutoCloseable {
     private static final String END = "\u0000end";
-    private static final String CLI_MAIN = "dev.statestore.cli.Main";
+    private static final String CLI_MAIN = "dev.statestore.internal.cli.Main";
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -1,0 +1,79 @@
+package dev.statestore.internal.admin;
+
+import dev.statestore.CorruptStoreException;
+import net.openhft.chronicle.hash.impl.SizePrefixedBlob;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Checks a store's map file before Chronicle Map touches it. Chronicle waits a full minute on a
+ * header that never becomes ready and would map a file shorter than its header promises (SIGBUS
+ * on first access); these checks turn such files into a {@link CorruptStoreException} at once.
+ * Chronicle itself then verifies the header checksum and the data size against the file length.
+ *
+ * <pre>
+ *  0        8           12                          12 + header size
+ *  +--------+-----------+---------------------------+-------------------------------
+ *  | hash   | size word | self-bootstrapping header | global state, segments, tiers
+ *  |        | READY|len | (text: the map's config)  |
+ *  +--------+-----------+---------------------------+-------------------------------
+ * </pre>
+ */
+public final class MapFileCheck {
+    private static final String HEADER_MARK = "VanillaChronicleMap";
+
+    private MapFileCheck() {
+    }
+
+    public static void check(String store, Path mapFile) {
+        String fix = ": restore the store from a backup ('statestore restore'), or run 'statestore recover "
+                + store + "' to rebuild it from its journal";
+        long size;
+        try {
+            size = Files.size(mapFile);
+        } catch (NoSuchFileException e) {
+            throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is missing" + fix, e);
+        } catch (IOException e) {
+            throw new CorruptStoreException("Store '" + store + "': cannot read " + mapFile + " (" + e + ")"
+                    + ": check the permissions of the data directory", e);
+        }
+        if (size == 0) {
+            throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is empty (0 bytes)" + fix);
+        }
+        if (size < SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + HEADER_MARK.length()) {
+            throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
+                    + size + " bytes)" + fix);
+        }
+        try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ)) {
+            ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(word, SizePrefixedBlob.SIZE_WORD_OFFSET);
+            int sizeWord = word.getInt(0);
+            int headerSize = SizePrefixedBlob.extractSize(sizeWord);
+            if (!SizePrefixedBlob.isReady(sizeWord) || headerSize <= 0 || headerSize > 1 << 20) {
+                throw new CorruptStoreException("Store '" + store + "': " + mapFile
+                        + " is not a Chronicle Map file (no valid header)" + fix);
+            }
+            if (SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + (long) headerSize > size) {
+                throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
+                        + size + " bytes, shorter than its own header)" + fix);
+            }
+            ByteBuffer header = ByteBuffer.allocate(Math.min(headerSize, 256));
+            ch.read(header, SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET);
+            String text = new String(header.array(), 0, header.position(), StandardCharsets.ISO_8859_1);
+            if (!text.contains(HEADER_MARK)) {
+                throw new CorruptStoreException("Store '" + store + "': " + mapFile
+                        + " is not a Chronicle Map file (foreign header)" + fix);
+            }
+        } catch (IOException e) {
+            throw new CorruptStoreException("Store '" + store + "': cannot read " + mapFile + " (" + e + ")" + fix, e);
+        }
+    }
+}

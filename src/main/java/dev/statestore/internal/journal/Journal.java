@@ -1,0 +1,521 @@
+package dev.statestore.internal.journal;
+
+import dev.statestore.ChangeType;
+import dev.statestore.Durability;
+import dev.statestore.JournalRoll;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreFullException;
+import dev.statestore.internal.lock.StripeContext;
+import dev.statestore.internal.platform.DeferredPosix;
+import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.platform.ProcessIdentity;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.threads.LongPauser;
+import net.openhft.chronicle.threads.TimingPauser;
+import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The change journal of one store: a Chronicle Queue under {@code <store>/journal/}, shared by
+ * every attached process. Events are appended while the changed key's segment is write-locked
+ * (see {@link JournalingEntryOperations}), so for each key the journal's order is the map's order.
+ * Each event's body follows {@link EventLayout}.
+ *
+ * <p>The queue is opened on first use, not by {@link #open}: building a Chronicle Queue costs
+ * ~40 ms in a fresh JVM, and a process that only reads the map (the CLI's {@code get}, {@code
+ * dump}, {@code ls}) never needs it. Whatever needs the queue opens it: an append, a reader, a
+ * tailer, {@link #lastSequence}, {@link #readAt} (crash repair), {@link #retain}, or {@link
+ * #ensureOpen}, which writers call before they take a stripe (and a store being created, whose
+ * creator writes), so that the build does not run under a lock. After that, the queue is one
+ * volatile read away; appends reach it through their per-thread appender. {@link #open} only
+ * creates the journal directory.
+ */
+public final class Journal implements AutoCloseable {
+    public static final String DIR_NAME = "journal";
+    /**
+     * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for the queue's write
+     * lock takes it over if its holder is dead; an uncommitted entry a dead writer left is closed
+     * off after the same time. Bounds the stall a kill -9 inside an append causes.
+     */
+    static final long QUEUE_TIMEOUT_MILLIS = 1000;
+    private static final long APPEND_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * Fault injection for crash tests, {@code -Dstatestore.faults.haltInAppend=}: {@code beforeCommit}
+     * halts a writer (as abruptly as kill -9) inside an append after the event's bytes are written and
+     * its sequence is recorded in the stripe, before the entry is committed; {@code afterCommit} halts
+     * it after the entry is committed and before the queue's write lock is released.
+     */
+    private static final String HALT_IN_APPEND = System.getProperty("statestore.faults.haltInAppend", "");
+
+    private final String store;
+    private final Path dir;
+    private final Durability durability;
+    private final JournalRoll roll;
+    /** The roll cycles' clock (tests move it); null: Chronicle's. */
+    private final net.openhft.chronicle.core.time.TimeProvider clock;
+    /** Guards the queue's opening and closing (never taken once the queue is open). */
+    private final Object openLock = new Object();
+    /** Null until first use (see the class comment); written under {@link #openLock}. */
+    private volatile SingleChronicleQueue queue;
+    private final ThreadLocal<ExcerptAppender> appenders;
+    private final List<ExcerptAppender> allAppenders = new ArrayList<>();
+    private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
+
+    private Journal(String store, Path dir, Durability durability, JournalRoll roll,
+                    net.openhft.chronicle.core.time.TimeProvider clock) {
+        this.store = store;
+        this.dir = dir;
+        this.durability = durability;
+        this.roll = roll;
+        this.clock = clock;
+        this.appenders = ThreadLocal.withInitial(this::newAppender);
+    }
+
+    /**
+     * The journal of a store: creates its directory if needed; the queue itself is opened (created
+     * if needed) on first use.
+     */
+    public static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes) {
+        return open(store, storeDir, durability, roll, modes, null);
+    }
+
+    /** As above with a clock for the roll cycles (tests move it). */
+    static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes,
+                        net.openhft.chronicle.core.time.TimeProvider clock) {
+        Path dir = storeDir.resolve(DIR_NAME);
+        try {
+            modes.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
+                    + "): check the permissions and free space of the data directory", e);
+        }
+        return new Journal(store, dir, durability, roll, clock);
+    }
+
+    /** Opens the queue now if it is not open yet (so that a caller about to take a lock builds it first). */
+    public void ensureOpen() {
+        queue();
+    }
+
+    /** Whether this instance has opened its queue (see the class comment); stays true once closed. */
+    public boolean queueOpened() {
+        return queue != null;
+    }
+
+    SingleChronicleQueue queue() {
+        SingleChronicleQueue q = queue;
+        return q != null ? q : openQueue();
+    }
+
+    private SingleChronicleQueue openQueue() {
+        synchronized (openLock) {
+            if (closed.get()) {
+                throw new IllegalStateException("Store '" + store + "': its journal is closed");
+            }
+            SingleChronicleQueue q = queue;
+            if (q == null) {
+                q = buildQueue();
+                queue = q;
+            }
+            return q;
+        }
+    }
+
+    private SingleChronicleQueue buildQueue() {
+        DeferredPosix.load(); // the queue's msync needs it: loaded here, never at a first sync under a stripe lock
+        SyncMode syncMode = switch (durability) {
+            case ALWAYS -> SyncMode.SYNC;
+            case ASYNC -> SyncMode.ASYNC;
+            case NONE -> SyncMode.NONE;
+        };
+        try {
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
+                    .rollCycle(roll == JournalRoll.HOURLY ? RollCycles.FAST_HOURLY : RollCycles.FAST_DAILY)
+                    .syncMode(syncMode)
+                    .timeoutMS(QUEUE_TIMEOUT_MILLIS)
+                    .pauserSupplier(Journal::appendLockPauser);
+            if (clock != null) {
+                builder.timeProvider(clock);
+            }
+            if (HALT_IN_APPEND.equals("afterCommit")) {
+                builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
+            }
+            return builder.build();
+        } catch (RuntimeException e) {
+            throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
+                    + "): restore the store from a backup, or move the journal directory aside and run"
+                    + " 'statestore recover " + store + "'", e);
+        }
+    }
+
+    /**
+     * How a writer waits for the queue's cross-process append lock. Chronicle's default
+     * ({@code YieldingPauser(500_000)}) retries the compare-and-swap 500,000 times back to back before
+     * it first yields: while the holder runs on the other core that hammers the lock's cache line, and
+     * when the holder is descheduled (2 cores, other processes) the waiter burns whole time slices
+     * the holder needs to finish. The critical section is a few hundred nanoseconds (one event copied
+     * while the writer holds its stripe), so: spin politely (onSpinWait) for 5 us, which covers a
+     * holder that is running; yield until 50 us, which lets a descheduled holder run; then park in
+     * steps growing from 10 to 100 us until Chronicle's lock timeout.
+     */
+    static TimingPauser appendLockPauser() {
+        return new LongPauser(5, 50, 10, 100, TimeUnit.MICROSECONDS);
+    }
+
+    public String store() {
+        return store;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    private ExcerptAppender newAppender() {
+        ExcerptAppender appender = queue().createAppender();
+        synchronized (allAppenders) {
+            allAppenders.add(appender);
+        }
+        return appender;
+    }
+
+    /**
+     * Appends an event whose key and value are Chronicle {@link Data} (inside a map operation).
+     *
+     * @param value null for removals
+     * @return the event's sequence
+     */
+    long append(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
+        long deadline = System.nanoTime() + APPEND_RETRY_NANOS;
+        while (true) {
+            try {
+                return tryAppend(type, key, value, stripe);
+            } catch (StateStoreException e) {
+                // the queue lock was held past its timeout by a live, slow process: wait on
+                if (!(e.getCause() instanceof UnrecoverableTimeoutException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private long tryAppend(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
+        checkSize(key.size() + (value == null ? 0 : value.size()));
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size());
+            copy(key, b);
+            if (value != null) {
+                copy(value, b);
+            }
+            index = dc.index();
+            stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
+            if (HALT_IN_APPEND.equals("beforeCommit")) {
+                Runtime.getRuntime().halt(137);
+            }
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        appends.increment();
+        return index;
+    }
+
+    /**
+     * Appends an event from encoded bytes (repairs, tools).
+     *
+     * @param value null for removals
+     * @return the event's sequence
+     */
+    public long append(ChangeType type, byte[] key, byte[] value) {
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length);
+            b.write(key);
+            if (value != null) {
+                b.write(value);
+            }
+            index = dc.index();
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        appends.increment();
+        syncIfPending();
+        return index;
+    }
+
+    /** The largest key plus value one journal event takes (Chronicle Queue caps an entry at a quarter of its block). */
+    public static final long MAX_EVENT_BYTES = 8L << 20;
+
+    private void checkSize(long bytes) {
+        if (bytes > MAX_EVENT_BYTES) {
+            throw new StoreFullException("Store '" + store + "': an entry of " + bytes + " bytes is larger than a"
+                    + " journal event can be (" + MAX_EVENT_BYTES + " bytes): store large values elsewhere and keep a"
+                    + " reference here, or create the store with journal=false");
+        }
+    }
+
+    private static void copy(Data<?> data, Bytes<?> b) {
+        long size = data.size();
+        long at = b.writePosition();
+        b.ensureCapacity(at + size);
+        data.writeTo(b, at);
+        b.writeSkip(size);
+    }
+
+    private static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength) {
+        b.writeByte((byte) EventLayout.VERSION);
+        b.writeByte((byte) type.code());
+        b.writeShort((short) 0);
+        b.writeInt((int) ProcessIdentity.pid());
+        b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
+        b.writeInt(stripe);
+        b.writeInt((int) keyLength);
+        b.writeInt((int) valueLength);
+    }
+
+    private RuntimeException appendFailed(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("space") || message.contains("No space")) {
+            return new StoreFullException("Store '" + store + "': the journal cannot grow, the disk is full (" + message
+                    + "): free disk space or lower the journal retention", e);
+        }
+        return new StateStoreException("Store '" + store + "': appending to the journal failed (" + e + ")", e);
+    }
+
+    /**
+     * Forces this thread's last appended events to disk as the durability mode says. Called after
+     * the map operation returned, so no segment lock is held while the disk flushes.
+     */
+    public void syncIfPending() {
+        ExcerptAppender appender = pendingSync.get();
+        if (appender != null) {
+            pendingSync.remove();
+            if (durability != Durability.NONE) {
+                appender.sync();
+            }
+        }
+    }
+
+    /** A new tailer; use it from one thread only. */
+    public ExcerptTailer tailer() {
+        return queue().createTailer();
+    }
+
+    /** A reader of this journal, positioned at its start; use it from one thread. */
+    public JournalReader reader() {
+        return new JournalReader(queue().createTailer());
+    }
+
+    /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
+    static boolean readEntry(ExcerptTailer tailer, java.util.Collection<RawEvent> out) {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return false;
+                }
+                if (dc.isMetaData()) {
+                    continue;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                long index = dc.index();
+                do {
+                    RawEvent e = decode(index, b);
+                    out.add(e);
+                } while (b.readRemaining() > 0);
+                return true;
+            }
+        }
+    }
+
+    static RawEvent decode(long index, Bytes<?> b) {
+        long start = b.readPosition();
+        if (b.readRemaining() < EventLayout.HEADER_SIZE) {
+            throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
+        }
+        int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
+        if (version != EventLayout.VERSION) {
+            throw new IllegalStateException("journal event " + index + " has layout version " + version
+                    + "; this statestore reads version " + EventLayout.VERSION);
+        }
+        ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
+        long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
+        long time = b.readLong(start + EventLayout.TIME_OFFSET);
+        int stripe = b.readInt(start + EventLayout.STRIPE_OFFSET);
+        int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
+        int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
+        byte[] key = new byte[keyLength];
+        b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
+        byte[] value = null;
+        if (valueLength != EventLayout.NO_VALUE) {
+            value = new byte[valueLength];
+            b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
+        }
+        b.readPosition(start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength));
+        return new RawEvent(index, time, type, pid, stripe, key, value);
+    }
+
+    /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
+    public java.util.List<RawEvent> readAt(long sequence) {
+        java.util.List<RawEvent> events = new java.util.ArrayList<>();
+        try (ExcerptTailer tailer = queue().createTailer()) {
+            if (tailer.moveToIndex(sequence) && readEntry(tailer, events) && events.get(0).sequence() == sequence) {
+                return events;
+            }
+            return java.util.List.of();
+        }
+    }
+
+    /** One change of an atomic batch: encoded key and value (null for a removal) and the key's stripe. */
+    public record BatchChange(int stripe, byte[] key, byte[] value) {
+    }
+
+    /**
+     * Appends the changes of an atomic multi-key operation as one journal entry: replay and
+     * subscribers see all of them or none. {@code onSequence} runs before the entry is committed,
+     * with its sequence, so the caller can record it in every stripe it holds.
+     */
+    public long appendBatch(java.util.List<BatchChange> changes, java.util.function.LongConsumer onSequence) {
+        ExcerptAppender appender = appenders.get();
+        long index;
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> b = dc.wire().bytes();
+            for (BatchChange c : changes) {
+                writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
+                        c.value() == null ? EventLayout.NO_VALUE : c.value().length);
+                b.write(c.key());
+                if (c.value() != null) {
+                    b.write(c.value());
+                }
+            }
+            index = dc.index();
+            onSequence.accept(index);
+        } catch (RuntimeException e) {
+            throw appendFailed(e);
+        }
+        pendingSync.set(appender);
+        appends.add(changes.size());
+        return index;
+    }
+
+    /**
+     * Deletes whole journal cycles that are no longer needed: older than {@code maxAge} (when set),
+     * or the oldest ones while the journal is larger than {@code maxBytes} (when positive), and only
+     * cycles entirely at or before {@code consumedThrough}: the sequence every named subscription
+     * has delivered and the latest checkpoint covers. The newest cycle is never deleted. Files are
+     * deleted only after Chronicle Queue has been told, so no file stays open.
+     *
+     * @return the deleted files
+     */
+    public java.util.List<Path> retain(java.time.Duration maxAge, long maxBytes, long consumedThrough) {
+        java.util.List<Path> deleted = new java.util.ArrayList<>();
+        if ((maxAge == null && maxBytes <= 0) || consumedThrough < 0 || lastSequence() < 0) {
+            return deleted;
+        }
+        SingleChronicleQueue queue = queue();
+        net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
+        int consumedCycle = rollCycle.toCycle(consumedThrough);
+        int newest = queue.lastCycle(); // the newest cycle with a file: never deleted
+        java.util.NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), newest);
+        long totalBytes = 0;
+        java.util.Map<Long, Path> files = new java.util.TreeMap<>();
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        for (long cycle : cycles) {
+            Path file = dir.resolve(names.format(java.time.Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis()))
+                    + net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.SUFFIX);
+            if (java.nio.file.Files.exists(file)) {
+                files.put(cycle, file);
+                totalBytes += file.toFile().length();
+            }
+        }
+        long now = queue.time().currentTimeMillis();
+        for (java.util.Map.Entry<Long, Path> e : files.entrySet()) {
+            long cycle = e.getKey();
+            if (cycle >= newest || cycle >= consumedCycle) {
+                break; // never the newest cycle, never what someone still needs
+            }
+            long cycleEnd = (cycle + 1) * rollCycle.lengthInMillis();
+            boolean old = maxAge != null && cycleEnd <= now - maxAge.toMillis();
+            boolean tooBig = maxBytes > 0 && totalBytes > maxBytes;
+            if (!old && !tooBig) {
+                break;
+            }
+            long size = e.getValue().toFile().length();
+            try {
+                java.nio.file.Files.deleteIfExists(e.getValue());
+            } catch (IOException ex) {
+                throw new StateStoreException("Store '" + store + "': cannot delete journal file " + e.getValue() + " (" + ex
+                        + "): check the permissions of the data directory", ex);
+            }
+            totalBytes -= size;
+            deleted.add(e.getValue());
+        }
+        if (!deleted.isEmpty()) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    /** Events this process appended. */
+    public long appends() {
+        return appends.sum();
+    }
+
+    /** The sequence of the newest event, or -1 when the journal is empty. */
+    public long lastSequence() {
+        long last = queue().lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (openLock) { // waits for an opening in progress; none starts after this
+            SingleChronicleQueue q = queue;
+            if (q == null) {
+                return; // never opened: nothing to close
+            }
+            synchronized (allAppenders) {
+                for (ExcerptAppender appender : allAppenders) {
+                    appender.close();
+                }
+            }
+            q.close();
+        }
+    }
+
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("statestore's journal layout assumes a little-endian platform");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.statestore.internal.journal;
+
+import dev.statestore.ChangeEvent;
+import dev.statestore.ChangeType;
+import dev.statestore.Codec;
+
+/**
+ * A journal event as stored: key and value still encoded.
+ *
+ * @param stripe the key's lock stripe, -1 when written outside one
+ * @param value null for removals
+ */
+public record RawEvent(long sequence, long timeNanos, ChangeType type, long writerPid, int stripe, byte[] key,
+                       byte[] value) {
+
+    /** Decodes key and value with the store's codecs. */
+    public <K, V> ChangeEvent<K, V> decode(Codec<K> keys, Codec<V> values) {
+        return new ChangeEvent<>(sequence, timeNanos, type, keys.decode(key), value == null ? null : values.decode(value),
+                writerPid);
+    }
+}

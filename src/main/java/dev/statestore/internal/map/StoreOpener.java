@@ -1,0 +1,510 @@
+package dev.statestore.internal.map;
+
+import dev.statestore.Codec;
+import dev.statestore.CompactReport;
+import dev.statestore.CorruptStoreException;
+import dev.statestore.Durability;
+import dev.statestore.JournalRoll;
+import dev.statestore.MapOptions;
+import dev.statestore.RebuildReport;
+import dev.statestore.StateStoreException;
+import dev.statestore.StoreFullException;
+import dev.statestore.TypeMismatchException;
+import dev.statestore.VerifyReport;
+import dev.statestore.internal.admin.CrashRepair;
+import dev.statestore.internal.admin.MapFileCheck;
+import dev.statestore.internal.admin.StoreVerifier;
+import dev.statestore.internal.cache.DeadlineEntryOperations;
+import dev.statestore.internal.cache.DeadlineMarks;
+import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.files.ProcessTable;
+import dev.statestore.internal.files.StoreFiles;
+import dev.statestore.internal.files.StoreMetadata;
+import dev.statestore.internal.journal.Journal;
+import dev.statestore.internal.journal.JournalingEntryOperations;
+import dev.statestore.internal.journal.Replay;
+import dev.statestore.internal.lock.StoreLock;
+import dev.statestore.internal.lock.StripeTable;
+import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.platform.ProcessIdentity;
+import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.VanillaChronicleMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Creates or attaches one store, under the store's {@link StoreLock}: several threads or processes
+ * opening the same new store at once all end up on the same files. A store exists once its
+ * metadata is written, after its map file is complete; a map file without metadata is what a
+ * crashed creator left and is set aside, never silently reused or deleted.
+ */
+public final class StoreOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+    /** How long a stripe held by a live process is waited for: {@code -Dstatestore.lockTimeoutMillis}. */
+    static final long LOCK_TIMEOUT_MILLIS = Long.getLong("statestore.lockTimeoutMillis", 30_000L);
+
+    /** What the last open on this thread found and repaired (read by {@code recover}). */
+    public static final ThreadLocal<OpenRepairs> REPORT = ThreadLocal.withInitial(OpenRepairs::new);
+
+    /** What an open found and repaired after crashes. */
+    public static final class OpenRepairs {
+        public int reaped;
+        public boolean mapRepaired;
+        /** Faults Chronicle's full recovery reported (and fixed its way, which may delete entries). */
+        int corruptions;
+        public int stripesTakenOver;
+    }
+
+    private StoreOpener() {
+    }
+
+    static <K, V> OpenedStore open(String name, Path storeDir, Codec<K> keyCodec, Codec<V> valueCodec,
+                                   MapOptions options, FileModes modes, boolean checkTypeNames) {
+        try {
+            modes.createDirectories(storeDir);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot create " + storeDir + " (" + e
+                    + "): check that the data directory exists and is writable by this user", e);
+        }
+        REPORT.set(new OpenRepairs());
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
+            StoreMetadata meta = StoreMetadata.read(storeDir, name);
+            Path mapFile = StoreFiles.mapFile(storeDir);
+            Conversion<K, ?> keys = Conversion.of(keyCodec);
+            if (meta == null) {
+                checkExpiryOptions(name, options);
+            }
+            ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
+            ChronicleMap<?, ?> chronicle;
+            Conversion<V, ?> values;
+            Journal journal = null;
+            DeadlineMarks marks = null;
+            if (meta == null) {
+                setAsideOrphan(name, mapFile);
+                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0
+                        || options.resolvedMaxBytes() > 0;
+                meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
+                        valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
+                        options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
+                        options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
+                        options.resolvedJournalRoll().name(),
+                        options.resolvedJournalRetention() == null ? 0 : options.resolvedJournalRetention().toSeconds(),
+                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid(),
+                        stamped ? StoreMetadata.STAMPED : StoreMetadata.PLAIN,
+                        options.resolvedTtl() == null ? 0 : options.resolvedTtl().toMillis(),
+                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries(), options.resolvedMaxBytes());
+                values = valueConversion(meta, valueCodec);
+                checkByteBound(meta, keys, values);
+                modes.createFile(mapFile);
+                journal = openJournal(meta, storeDir, modes);
+                if (journal != null) {
+                    journal.ensureOpen(); // its creator is about to write: the queue is made with the store
+                }
+                marks = meta.stamped() ? new DeadlineMarks() : null;
+                chronicle = build(meta, keys, values, mapFile, journal, marks);
+                meta.write(storeDir, modes);
+                LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
+            } else {
+                checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
+                values = valueConversion(meta, valueCodec);
+                MapFileCheck.check(name, mapFile);
+                journal = openJournal(meta, storeDir, modes); // the queue opens on first use: reads never need it
+                marks = meta.stamped() ? new DeadlineMarks() : null;
+                chronicle = attach(meta, keys, values, mapFile, processes, journal, marks);
+            }
+            int slot = processes.claim();
+            StripeTable stripes = StripeTable.openOrCreate(name, storeDir, segments(chronicle), processes, slot,
+                    LOCK_TIMEOUT_MILLIS, modes);
+            if (marks != null) {
+                marks.attach(stripes); // before the takeovers below: their repairs write
+            }
+            stripes.onTakeover(repair(name, chronicle, journal, keys, values));
+            int repaired = stripes.takeOverDeadOwners();
+            REPORT.get().stripesTakenOver = repaired;
+            if (repaired > 0) {
+                LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
+            }
+            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
+                    storeDir, modes, stripes);
+            if (REPORT.get().corruptions > 0 && journal != null) {
+                mendAfterRecovery(name, storeMap);
+            }
+            if (journal != null && !meta.stamped()) {
+                readThrough(storeMap, build(meta, keys, values, mapFile, null));
+            }
+            OpenedStore opened = new OpenedStore(meta, storeMap, processes, slot, journal);
+            opened.repairedAtOpen = REPORT.get().mapRepaired;
+            return opened;
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
+                    + "): check the permissions and free space of the data directory", e);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    /**
+     * After Chronicle's full recovery fixed faults its own way (it deletes an entry whose checksum
+     * does not match, for one), sets every key whose entry now differs from the journal back to the
+     * journal's state: the journal records what was acknowledged. Runs at open, with nobody else
+     * attached, only after recovery reported a fault.
+     */
+    private static void mendAfterRecovery(String name, ChronicleStoreMap<?, ?, ?, ?> map) {
+        VerifyReport mended = StoreVerifier.mend(name, map);
+        if (!mended.clean()) {
+            LOG.warn("store '{}': after Chronicle's recovery, set {} key(s) back to the journal's state ({} missing, {} not"
+                    + " in the journal, {} differing; e.g. {})", name, mended.missing() + mended.unexpected()
+                    + mended.different(), mended.missing(), mended.unexpected(), mended.different(), mended.examples());
+        }
+    }
+
+    private static StripeTable.Repair repair(String name, ChronicleMap<?, ?> chronicle, Journal journal,
+                                             Conversion<?, ?> keys, Conversion<?, ?> values) {
+        return new CrashRepair(name, chronicle, journal, keys, values);
+    }
+
+    private static int segments(ChronicleMap<?, ?> chronicle) {
+        return ((VanillaChronicleMap<?, ?, ?>) chronicle).segments();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void readThrough(ChronicleStoreMap storeMap, ChronicleMap handle) {
+        storeMap.readThrough(handle);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
+                                                              Conversion<?, ?> keys, Conversion<?, ?> values,
+                                                              StoreMetadata meta, Journal journal, Path storeDir,
+                                                              FileModes modes, StripeTable stripes) {
+        long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
+        String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
+                + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
+        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes,
+                meta.maxEntries(), meta.maxBytes(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
+    }
+
+    /** How values of the store {@code meta} describes are stored: stamped (expiry, bound) or plain. */
+    static <V> Conversion<V, ?> valueConversion(StoreMetadata meta, Codec<V> valueCodec) {
+        return meta.stamped() ? Conversion.stamped(valueCodec, meta.ttlMillis()) : Conversion.of(valueCodec);
+    }
+
+    private static void checkExpiryOptions(String name, MapOptions options) {
+        if (options.resolvedExpireAfterAccess() && options.resolvedTtl() == null) {
+            throw new IllegalArgumentException("Store '" + name + "': expireAfterAccess needs a default ttl:"
+                    + " set MapOptions.ttl(Duration) (config key ttl) too");
+        }
+        if (options.resolvedMaxEntries() > 0
+                && options.resolvedMaxEntries() > options.resolvedEntries() * options.resolvedMaxGrowth()) {
+            throw new IllegalArgumentException("Store '" + name + "': maxEntries " + options.resolvedMaxEntries()
+                    + " is more than the store can hold (entries " + options.resolvedEntries() + " x maxGrowth "
+                    + options.resolvedMaxGrowth() + "): raise entries or leave it unset (it defaults to maxEntries)");
+        }
+    }
+
+    /**
+     * Refuses, before any file is made, a {@code maxBytes} the store could never reach (it would
+     * fill up and refuse puts first) or could not use (a segment's share is less than one
+     * average entry), from Chronicle Map's own sizing of the map: its chunk size and its chunks
+     * per average entry.
+     */
+    private static void checkByteBound(StoreMetadata meta, Conversion<?, ?> keys, Conversion<?, ?> values) {
+        long maxBytes = meta.maxBytes();
+        if (maxBytes == 0) {
+            return;
+        }
+        ChronicleHashBuilderPrivateAPI<?, ?> sizing = sizing(builder(meta, keys, values, null));
+        int segments = sizing.actualSegments();
+        long perEntry = (long) Math.ceil((double) sizing.actualChunksPerSegmentTier() * sizing.chunkSize()
+                / sizing.entriesPerSegment());
+        boolean fixedValues = values.codec == BuiltinCodecs.INT64 || values.codec == BuiltinCodecs.INT32;
+        String sized = " as Chronicle Map sizes an entry (" + (keys.constantSize() ? "fixed-size keys"
+                : "averageKeySize " + meta.averageKeySize()) + ", " + (fixedValues ? "fixed-size values"
+                : "averageValueSize " + meta.averageValueSize()) + ", a 16-byte expiry/access header, size fields"
+                + " and checksum, in whole chunks of " + sizing.chunkSize() + " bytes)";
+        double capacity = meta.entries() * meta.maxGrowth() * perEntry;
+        if (maxBytes > capacity) {
+            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes
+                    + " is more than the store can hold: entries " + meta.entries() + " x maxGrowth " + meta.maxGrowth()
+                    + " x about " + perEntry + " bytes per entry" + sized + " = " + (long) capacity + " bytes: raise"
+                    + " entries or maxGrowth, or lower maxBytes (or leave entries unset: it defaults to maxBytes over"
+                    + " averageKeySize + averageValueSize)");
+        }
+        if (maxBytes / segments < perEntry) {
+            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes + " is too small:"
+                    + " the store's " + segments + " segments (set by entries " + meta.entries() + ") get "
+                    + maxBytes / segments + " bytes each, less than one entry of about " + perEntry + " bytes" + sized
+                    + ": raise maxBytes to at least " + (long) segments * perEntry + ", or lower entries (fewer segments)");
+        }
+    }
+
+    /**
+     * Chronicle Map's sizing of the map {@code builder} would create, without creating it: the
+     * builder resolves its sizes as it does before it makes a map (its private
+     * {@code preMapConstruction}, which fills in the size of fixed-size keys), then answers through
+     * its private API, which Chronicle's own map constructor reads from the same field. The
+     * builder is spent: use a new one for the map.
+     */
+    private static ChronicleHashBuilderPrivateAPI<?, ?> sizing(ChronicleMapBuilder<?, ?> builder) {
+        try {
+            java.lang.reflect.Method resolve = ChronicleMapBuilder.class.getDeclaredMethod("preMapConstruction");
+            resolve.setAccessible(true);
+            resolve.invoke(builder);
+            java.lang.reflect.Field field = ChronicleMapBuilder.class.getDeclaredField("privateAPI");
+            field.setAccessible(true);
+            return (ChronicleHashBuilderPrivateAPI<?, ?>) field.get(builder);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("Chronicle Map's sizing cannot be read (" + e + "): this statestore"
+                    + " was built against another Chronicle Map version; use the version its pom names", e);
+        }
+    }
+
+    /**
+     * Attaches to an existing map file. If a process died while attached and no process has the
+     * map open now, the map is first repaired with Chronicle's recovery, which resets segment locks
+     * a dead process held and checks every entry. Chronicle takes a shared OS lock on the map file
+     * for as long as a process has it open, and the kernel drops it when the process dies, so an
+     * exclusive try-lock that succeeds proves nobody else is attached; the store lock held here
+     * keeps anyone from attaching meanwhile.
+     */
+    private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
+                                                        Conversion<?, VS> values, Path mapFile,
+                                                        ProcessTable processes, Journal journal,
+                                                        DeadlineMarks marks) throws IOException {
+        REPORT.get().reaped = processes.reapDead();
+        long crashes = processes.crashes();
+        if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
+            LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
+                    + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
+            try {
+                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks).recoverPersistedTo(mapFile.toFile(), true,
+                        corruption -> {
+                            REPORT.get().corruptions++;
+                            LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message());
+                        });
+                processes.markRecovered(crashes);
+                REPORT.get().mapRepaired = true;
+                return repaired;
+            } catch (IOException | RuntimeException e) {
+                throw new CorruptStoreException("Store '" + meta.name() + "': repairing " + mapFile + " after a crash"
+                        + " failed (" + e.getMessage() + "): restore the store from a backup", e);
+            }
+        }
+        return build(meta, keys, values, mapFile, journal, marks);
+    }
+
+    /** See {@link dev.statestore.StoreAdmin#rebuild}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static RebuildReport rebuild(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec, FileModes modes) {
+        String name = meta.name();
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
+            if (!nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, rebuild replaces the map file they have mapped");
+            }
+            if (!meta.journal()) {
+                throw new IllegalStateException("Store '" + name + "' has no journal (created with journal=false):"
+                        + " there is nothing to rebuild it from");
+            }
+            Replay.Result replayed;
+            try (Journal journal = openJournal(meta, storeDir, modes)) {
+                replayed = Replay.replay(journal, storeDir, Long.MAX_VALUE);
+            }
+            Conversion keys = Conversion.of(keyCodec);
+            Conversion values = valueConversion(meta, valueCodec);
+            Path fresh = storeDir.resolve(StoreFiles.MAP_FILE + ".rebuild");
+            Files.deleteIfExists(fresh);
+            modes.createFile(fresh);
+            ChronicleMap rebuilt = build(meta, keys, values, fresh, null);
+            try {
+                for (Map.Entry<ByteBuffer, byte[]> e : replayed.state().entrySet()) {
+                    byte[] key = new byte[e.getKey().remaining()];
+                    e.getKey().duplicate().get(key);
+                    rebuilt.put(keys.storedFromBytes(key), values.storedFromBytes(e.getValue()));
+                }
+            } finally {
+                rebuilt.close();
+            }
+            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-" + System.currentTimeMillis());
+            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("store '{}': map rebuilt from checkpoint {} and {} journal events; previous file kept as {}", name,
+                    replayed.checkpointSequence(), replayed.events(), previous);
+            return new RebuildReport(name, replayed.checkpointSequence(), replayed.events(), replayed.state().size(), previous);
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': rebuild failed (" + e + "): the map file was not replaced", e);
+        }
+    }
+
+    /** See {@link dev.statestore.StoreAdmin#compact}: copies every stored entry into a map file sized for {@code entries}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static CompactReport compact(StoreMetadata meta, Path storeDir, Codec<?> keyCodec, Codec<?> valueCodec,
+                                 FileModes modes, long entries) {
+        String name = meta.name();
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        StoreMetadata resized = meta.withEntries(entries);
+        try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
+            if (!nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, compact replaces the map file they have mapped");
+            }
+            Conversion keys = Conversion.of(keyCodec);
+            Conversion values = valueConversion(meta, valueCodec);
+            Path fresh = storeDir.resolve(StoreFiles.MAP_FILE + ".compact");
+            Files.deleteIfExists(fresh);
+            modes.createFile(fresh);
+            long copied = 0;
+            ChronicleMap old = build(meta, keys, values, mapFile, null);
+            try {
+                ChronicleMap rewritten = build(resized, keys, values, fresh, null);
+                try {
+                    for (Object o : old.entrySet()) {
+                        Map.Entry e = (Map.Entry) o;
+                        rewritten.put(e.getKey(), e.getValue());
+                        copied++;
+                    }
+                } finally {
+                    rewritten.close();
+                }
+            } catch (RuntimeException e) {
+                Files.deleteIfExists(fresh);
+                throw new StoreFullException("Store '" + name + "': " + entries + " entries are too few for its "
+                        + old.longSize() + " entries (" + e.getMessage() + "): compact with a larger --entries", e);
+            } finally {
+                old.close();
+            }
+            long oldBytes = allocatedBytes(mapFile);
+            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-compact");
+            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(storeDir.resolve(dev.statestore.internal.lock.StripeTable.FILE_NAME)); // segment count may differ
+            resized.write(storeDir, modes);
+            Files.delete(previous);
+            LOG.info("store '{}': compacted {} entries into a map file sized for {} entries (was {})", name, copied,
+                    entries, meta.entries());
+            return new CompactReport(name, copied, meta.entries(), entries, oldBytes, allocatedBytes(mapFile));
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': compact failed (" + e + "): the map file was not replaced", e);
+        }
+    }
+
+    /** Bytes a (sparse) file takes on disk. */
+    private static long allocatedBytes(Path file) throws IOException {
+        try {
+            Object blocks = Files.getAttribute(file, "unix:blocks");
+            return blocks instanceof Long ? (Long) blocks * 512 : Files.size(file);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.size(file);
+        }
+    }
+
+    private static boolean nobodyAttached(Path mapFile) throws IOException {
+        try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
+            if (lock == null) {
+                return false;
+            }
+            lock.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false; // this JVM has the map open
+        }
+    }
+
+    private static Journal openJournal(StoreMetadata meta, Path storeDir, FileModes modes) {
+        return meta.journal() ? Journal.open(meta.name(), storeDir, Durability.valueOf(meta.sync()),
+                JournalRoll.valueOf(meta.journalRoll()), modes) : null;
+    }
+
+    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                               Conversion<?, VS> values, Journal journal) {
+        return builder(meta, keys, values, journal, null);
+    }
+
+    /** As above; {@code marks} (null: none) is told of every value written through the map (see {@link DeadlineMarks}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                               Conversion<?, VS> values, Journal journal,
+                                                               DeadlineMarks marks) {
+        ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
+                .name(meta.name())
+                .entries(meta.entries())
+                .maxBloatFactor(meta.maxGrowth());
+        if (!keys.constantSize()) {
+            builder.averageKeySize(meta.averageKeySize());
+        }
+        if (values.stamped()) {
+            int payload = values.codec == BuiltinCodecs.INT64 ? Long.BYTES
+                    : values.codec == BuiltinCodecs.INT32 ? Integer.BYTES : meta.averageValueSize();
+            builder.averageValueSize(StampLayout.HEADER_BYTES + payload);
+        } else if (!values.constantSize()) {
+            builder.averageValueSize(meta.averageValueSize());
+        }
+        if (journal != null) {
+            builder.entryOperations(new JournalingEntryOperations<>(journal, marks));
+        } else if (marks != null) {
+            builder.entryOperations((net.openhft.chronicle.map.MapEntryOperations) new DeadlineEntryOperations(marks));
+        }
+        return builder;
+    }
+
+    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Path mapFile, Journal journal) {
+        return build(meta, keys, values, mapFile, journal, null);
+    }
+
+    private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Path mapFile, Journal journal,
+                                                       DeadlineMarks marks) {
+        try {
+            return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
+                    + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "
+                    + meta.name() + "'", e);
+        }
+    }
+
+    private static void checkTypes(StoreMetadata meta, Codec<?> keyCodec, Codec<?> valueCodec, boolean checkTypeNames) {
+        boolean keyOk = meta.keyCodec().equals(keyCodec.id())
+                && (!checkTypeNames || meta.keyType().equals(keyCodec.type().getName()));
+        boolean valueOk = meta.valueCodec().equals(valueCodec.id())
+                && (!checkTypeNames || meta.valueType().equals(valueCodec.type().getName()));
+        if (!keyOk || !valueOk) {
+            throw new TypeMismatchException("Store '" + meta.name() + "' holds " + describe(meta.keyType(), meta.keyCodec())
+                    + " -> " + describe(meta.valueType(), meta.valueCodec()) + " but was asked for "
+                    + describe(keyCodec.type().getName(), keyCodec.id()) + " -> "
+                    + describe(valueCodec.type().getName(), valueCodec.id())
+                    + ": open it with the types it was created with, or use another store name");
+        }
+    }
+
+    private static String describe(String type, String codec) {
+        return type + " (" + codec + ")";
+    }
+
+    private static void setAsideOrphan(String name, Path mapFile) throws IOException {
+        if (Files.exists(mapFile) && Files.size(mapFile) > 0) {
+            Path aside = mapFile.resolveSibling(mapFile.getFileName() + ".orphan-" + System.currentTimeMillis());
+            Files.move(mapFile, aside);
+            LOG.warn("store '{}': {} had no metadata (a creation that never finished); moved it to {}", name, mapFile, aside);
+        } else {
+            Files.deleteIfExists(mapFile);
+        }
+    }
+}
