@@ -82,6 +82,7 @@ public final class StoreOpener {
                     + "): check that the data directory exists and is writable by this user", e);
         }
         REPORT.set(new OpenRepairs());
+        java.util.ArrayDeque<AutoCloseable> acquired = new java.util.ArrayDeque<>(); // released if the open fails
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
@@ -111,23 +112,25 @@ public final class StoreOpener {
                 values = valueConversion(meta, valueCodec);
                 checkByteBound(meta, keys, values);
                 modes.createFile(mapFile);
-                journal = openJournal(meta, storeDir, modes);
+                journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 if (journal != null) {
                     journal.ensureOpen(); // its creator is about to write: the queue is made with the store
                 }
                 marks = meta.stamped() ? new DeadlineMarks() : null;
-                chronicle = build(meta, keys, values, mapFile, journal, marks);
+                chronicle = acquire(acquired, build(meta, keys, values, mapFile, journal, marks));
                 meta.write(storeDir, modes);
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 values = valueConversion(meta, valueCodec);
                 MapFileCheck.check(name, mapFile);
-                journal = openJournal(meta, storeDir, modes); // the queue opens on first use: reads never need it
+                // the queue opens on first use: reads never need it
+                journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
-                chronicle = attach(meta, keys, values, mapFile, processes, journal, marks);
+                chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks));
             }
             int slot = processes.claim();
+            acquired.push(() -> processes.release(slot));
             StripeTable stripes = StripeTable.openOrCreate(name, storeDir, segments(chronicle), processes, slot,
                     LOCK_TIMEOUT_MILLIS, modes);
             if (marks != null) {
@@ -145,15 +148,39 @@ public final class StoreOpener {
                 mendAfterRecovery(name, storeMap);
             }
             if (journal != null && !meta.stamped()) {
-                readThrough(storeMap, build(meta, keys, values, mapFile, null));
+                readThrough(storeMap, acquire(acquired, build(meta, keys, values, mapFile, null)));
             }
             OpenedStore opened = new OpenedStore(meta, storeMap, processes, slot, journal);
             opened.repairedAtOpen = REPORT.get().mapRepaired;
             return opened;
         } catch (IOException e) {
-            throw new StateStoreException("Store '" + name + "': cannot open " + storeDir + " (" + e
-                    + "): check the permissions and free space of the data directory", e);
+            throw releaseAll(acquired, new StateStoreException("Store '" + name + "': cannot open " + storeDir + " ("
+                    + e + "): check the permissions and free space of the data directory", e));
+        } catch (RuntimeException e) {
+            throw releaseAll(acquired, e);
+        } catch (Error e) {
+            throw releaseAll(acquired, e);
         }
+    }
+
+    /** Records {@code resource} (null: none) to be released if the open fails; returns it. */
+    private static <T extends AutoCloseable> T acquire(java.util.Deque<AutoCloseable> acquired, T resource) {
+        if (resource != null) {
+            acquired.push(resource);
+        }
+        return resource;
+    }
+
+    /** Releases what a failed open acquired, newest first, keeping each failure as suppressed by {@code failure}. */
+    private static <E extends Throwable> E releaseAll(java.util.Deque<AutoCloseable> acquired, E failure) {
+        for (AutoCloseable resource; (resource = acquired.poll()) != null; ) {
+            try {
+                resource.close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
+        return failure;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
