@@ -69,8 +69,8 @@ public final class DefaultStoreAdmin implements StoreAdmin {
                     + " runs when a store is attached; use a new StateStore");
         }
         store.existing(name);
-        StoreOpener.OpenRepairs repairs = StoreOpener.REPORT.get();
         OpenedStore attached = store.attached(name);
+        StoreOpener.OpenRepairs repairs = attached.repairs;
         int takenNow = attached.map.stripes().takeOverDeadOwners();
         List<StoreInfo.AttachedProcess> others = attached.processes.live().stream()
                 .filter(p -> p.pid() != ProcessHandle.current().pid()).toList();

@@ -12,14 +12,15 @@ public final class OpenedStore {
     public final ProcessTable processes;
     final int slot;
     public final Journal journal;
-    /** Whether opening repaired the map file after a crash. */
-    boolean repairedAtOpen;
+    /** What opening it found and repaired after crashes. */
+    public final StoreOpener.OpenRepairs repairs;
     /** The expiry sweeper of a store with expiry, attached through a {@link DefaultStateStore}; else null. */
     public volatile ExpirySweeper sweeper;
 
     OpenedStore(StoreMetadata metadata, ChronicleStoreMap<?, ?, ?, ?> map, ProcessTable processes, int slot,
-                Journal journal) {
+                Journal journal, StoreOpener.OpenRepairs repairs) {
         this.journal = journal;
+        this.repairs = repairs;
         this.metadata = metadata;
         this.map = map;
         this.processes = processes;

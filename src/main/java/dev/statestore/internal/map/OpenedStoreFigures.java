@@ -49,7 +49,7 @@ final class OpenedStoreFigures implements StoreFigures {
 
     @Override
     public double recoveries() {
-        return store.repairedAtOpen ? 1 : 0;
+        return store.repairs.mapRepaired ? 1 : 0;
     }
 
     @Override

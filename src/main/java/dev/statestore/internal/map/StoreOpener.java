@@ -58,15 +58,15 @@ public final class StoreOpener {
     /** How long a stripe held by a live process is waited for: {@code -Dstatestore.lockTimeoutMillis}. */
     static final long LOCK_TIMEOUT_MILLIS = Long.getLong("statestore.lockTimeoutMillis", 30_000L);
 
-    /** What the last open on this thread found and repaired (read by {@code recover}). */
-    public static final ThreadLocal<OpenRepairs> REPORT = ThreadLocal.withInitial(OpenRepairs::new);
-
-    /** What an open found and repaired after crashes. */
+    /** What an open found and repaired after crashes; kept with the store it opened ({@link OpenedStore#repairs}). */
     public static final class OpenRepairs {
+        /** Process slots of dead processes freed. */
         public int reaped;
+        /** Whether Chronicle's full recovery ran (nobody else was attached). */
         public boolean mapRepaired;
         /** Faults Chronicle's full recovery reported (and fixed its way, which may delete entries). */
         int corruptions;
+        /** Stripes taken over from dead owners, their changes in flight finished. */
         public int stripesTakenOver;
     }
 
@@ -81,7 +81,7 @@ public final class StoreOpener {
             throw new StateStoreException("Store '" + name + "': cannot create " + storeDir + " (" + e
                     + "): check that the data directory exists and is writable by this user", e);
         }
-        REPORT.set(new OpenRepairs());
+        OpenRepairs repairs = new OpenRepairs();
         java.util.ArrayDeque<AutoCloseable> acquired = new java.util.ArrayDeque<>(); // released if the open fails
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
@@ -127,7 +127,8 @@ public final class StoreOpener {
                 // the queue opens on first use: reads never need it
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
-                chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks));
+                chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks,
+                        repairs));
             }
             int slot = processes.claim();
             acquired.push(() -> processes.release(slot));
@@ -138,21 +139,19 @@ public final class StoreOpener {
             }
             stripes.onTakeover(repair(name, chronicle, journal, keys, values));
             int repaired = stripes.takeOverDeadOwners();
-            REPORT.get().stripesTakenOver = repaired;
+            repairs.stripesTakenOver = repaired;
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
             ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
                     storeDir, modes, stripes);
-            if (REPORT.get().corruptions > 0 && journal != null) {
+            if (repairs.corruptions > 0 && journal != null) {
                 mendAfterRecovery(name, storeMap);
             }
             if (journal != null && !meta.stamped()) {
                 readThrough(storeMap, acquire(acquired, build(meta, keys, values, mapFile, null)));
             }
-            OpenedStore opened = new OpenedStore(meta, storeMap, processes, slot, journal);
-            opened.repairedAtOpen = REPORT.get().mapRepaired;
-            return opened;
+            return new OpenedStore(meta, storeMap, processes, slot, journal, repairs);
         } catch (IOException e) {
             throw releaseAll(acquired, new StateStoreException("Store '" + name + "': cannot open " + storeDir + " ("
                     + e + "): check the permissions and free space of the data directory", e));
@@ -311,8 +310,8 @@ public final class StoreOpener {
     private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
                                                         Conversion<?, VS> values, Path mapFile,
                                                         ProcessTable processes, Journal journal,
-                                                        DeadlineMarks marks) throws IOException {
-        REPORT.get().reaped = processes.reapDead();
+                                                        DeadlineMarks marks, OpenRepairs repairs) throws IOException {
+        repairs.reaped = processes.reapDead();
         long crashes = processes.crashes();
         if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
             LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
@@ -320,11 +319,11 @@ public final class StoreOpener {
             try {
                 ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks).recoverPersistedTo(mapFile.toFile(), true,
                         corruption -> {
-                            REPORT.get().corruptions++;
+                            repairs.corruptions++;
                             LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message());
                         });
                 processes.markRecovered(crashes);
-                REPORT.get().mapRepaired = true;
+                repairs.mapRepaired = true;
                 return repaired;
             } catch (IOException | RuntimeException e) {
                 throw new CorruptStoreException("Store '" + meta.name() + "': repairing " + mapFile + " after a crash"
