@@ -114,28 +114,9 @@ public final class Commands {
         }
 
         static java.time.Duration parseDuration(String text) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.trim());
-            try {
-                if (m.matches()) {
-                    long n = Long.parseLong(m.group(1));
-                    java.time.Duration d = switch (m.group(2)) {
-                        case "ms" -> java.time.Duration.ofMillis(n);
-                        case "s" -> java.time.Duration.ofSeconds(n);
-                        case "m" -> java.time.Duration.ofMinutes(n);
-                        case "h" -> java.time.Duration.ofHours(n);
-                        default -> java.time.Duration.ofDays(n);
-                    };
-                    if (!d.isZero()) {
-                        return d;
-                    }
-                } else {
-                    java.time.Duration d = java.time.Duration.parse(text.trim());
-                    if (!d.isNegative() && !d.isZero()) {
-                        return d;
-                    }
-                }
-            } catch (RuntimeException e) {
-                // reported below
+            java.time.Duration d = dev.statestore.internal.config.Durations.parsePositive(text);
+            if (d != null) {
+                return d;
             }
             throw new UsageException("--ttl must be a positive duration such as 500ms, 30s, 5m, 2h, 1d or PT30S, was '"
                     + text + "'");

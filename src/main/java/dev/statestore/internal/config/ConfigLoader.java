@@ -37,7 +37,6 @@ public final class ConfigLoader {
             "expireAfterAccess", "maxEntries", "maxBytes");
     static final List<String> STORE_KEYS = java.util.stream.Stream.concat(OPTION_KEYS.stream(),
             java.util.stream.Stream.of("keyType", "valueType")).toList();
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     static final List<String> METRICS_KEYS = List.of("enabled", "host", "port", "percentiles", "timerSampling");
 
@@ -312,29 +311,12 @@ public final class ConfigLoader {
 
     private static Duration duration(JsonNode node, String prefix, String key, String source) {
         String text = node.get(key).asText().trim();
-        try {
-            Matcher m = DURATION.matcher(text);
-            Duration d;
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            } else {
-                d = Duration.parse(text);
-            }
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (ArithmeticException | java.time.format.DateTimeParseException | NumberFormatException e) {
-            // refused below
+        Duration d = Durations.parsePositive(text);
+        if (d == null) {
+            throw new ConfigException(source + ": key " + prefix + key + " = '" + text + "' must be a positive duration"
+                    + " such as " + Durations.EXAMPLES);
         }
-        throw new ConfigException(source + ": key " + prefix + key + " = '" + text + "' must be a positive duration such as"
-                + " 500ms, 30s, 15m, 2h, 7d or PT30S");
+        return d;
     }
 
     /**

@@ -44,8 +44,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code statestore bench}: a load generator in the spirit of {@code redis-benchmark}. Keys are
@@ -66,7 +64,6 @@ public final class BenchCommand extends Commands.Base {
     private static final int KEY_SIZE = 14;
     private static final int VALUE_POOL = 64;
     private static final long CHILD_START_NANOS = TimeUnit.SECONDS.toNanos(180);
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
 
     @Option(names = "--store", defaultValue = "bench", description = "Store to use (default: ${DEFAULT-VALUE}).")
     String storeName;
@@ -184,14 +181,11 @@ public final class BenchCommand extends Commands.Base {
     }
 
     static long nanos(String text, String option) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
+        java.time.Duration d = dev.statestore.internal.config.Durations.parse(text);
+        if (d == null || d.isNegative()) {
             throw new UsageException(option + " must be a time such as 500ms, 10s or 1m, was '" + text + "'");
         }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double perUnit = unit.equals("ms") ? 1e6 : unit.equals("m") ? 60e9 : 1e9;
-        return (long) (amount * perUnit);
+        return d.toNanos();
     }
 
     // ---------------------------------------------------------------- the store and its data
