@@ -1,5 +1,6 @@
 package dev.statestore.internal.admin;
 
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import dev.statestore.internal.map.Conversion;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.RawEvent;
@@ -8,8 +9,6 @@ import dev.statestore.internal.lock.StripeTable;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
-import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,7 @@ public final class CrashRepair<KS, VS> implements StripeTable.Repair {
 
     @Override
     public void repair(int stripe, long inFlightSequence) {
-        resetSegmentLock(stripe);
+        ChronicleMapInternals.resetSegmentLock(map, stripe);
         if (inFlightSequence < 0 || journal == null) {
             LOG.warn("store '{}': took over stripe {} from a dead process; no change was in flight", store, stripe);
             return;
@@ -98,13 +97,6 @@ public final class CrashRepair<KS, VS> implements StripeTable.Repair {
             } else {
                 c.insert(c.absentEntry(), c.wrapValueAsData(value));
             }
-        }
-    }
-
-    private void resetSegmentLock(int segment) {
-        try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
-            CompiledMapIterationContext<?, ?, ?> context = (CompiledMapIterationContext<?, ?, ?>) c;
-            context.segmentHeader().resetLock(context.segmentHeaderAddress());
         }
     }
 

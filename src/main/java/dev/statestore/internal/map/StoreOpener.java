@@ -17,6 +17,7 @@ import dev.statestore.internal.admin.StoreVerifier;
 import dev.statestore.internal.cache.DeadlineEntryOperations;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.files.ProcessTable;
 import dev.statestore.internal.files.StoreFiles;
@@ -253,7 +254,7 @@ public final class StoreOpener {
         if (maxBytes == 0) {
             return;
         }
-        ChronicleHashBuilderPrivateAPI<?, ?> sizing = sizing(builder(meta, keys, values, null));
+        ChronicleHashBuilderPrivateAPI<?, ?> sizing = ChronicleMapInternals.sizing(builder(meta, keys, values, null));
         int segments = sizing.actualSegments();
         long perEntry = (long) Math.ceil((double) sizing.actualChunksPerSegmentTier() * sizing.chunkSize()
                 / sizing.entriesPerSegment());
@@ -275,27 +276,6 @@ public final class StoreOpener {
                     + " the store's " + segments + " segments (set by entries " + meta.entries() + ") get "
                     + maxBytes / segments + " bytes each, less than one entry of about " + perEntry + " bytes" + sized
                     + ": raise maxBytes to at least " + (long) segments * perEntry + ", or lower entries (fewer segments)");
-        }
-    }
-
-    /**
-     * Chronicle Map's sizing of the map {@code builder} would create, without creating it: the
-     * builder resolves its sizes as it does before it makes a map (its private
-     * {@code preMapConstruction}, which fills in the size of fixed-size keys), then answers through
-     * its private API, which Chronicle's own map constructor reads from the same field. The
-     * builder is spent: use a new one for the map.
-     */
-    private static ChronicleHashBuilderPrivateAPI<?, ?> sizing(ChronicleMapBuilder<?, ?> builder) {
-        try {
-            java.lang.reflect.Method resolve = ChronicleMapBuilder.class.getDeclaredMethod("preMapConstruction");
-            resolve.setAccessible(true);
-            resolve.invoke(builder);
-            java.lang.reflect.Field field = ChronicleMapBuilder.class.getDeclaredField("privateAPI");
-            field.setAccessible(true);
-            return (ChronicleHashBuilderPrivateAPI<?, ?>) field.get(builder);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("Chronicle Map's sizing cannot be read (" + e + "): this statestore"
-                    + " was built against another Chronicle Map version; use the version its pom names", e);
         }
     }
 
