@@ -1,7 +1,7 @@
 package dev.statestore.internal.admin;
 
 import dev.statestore.CorruptStoreException;
-import net.openhft.chronicle.hash.impl.SizePrefixedBlob;
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,25 +48,25 @@ public final class MapFileCheck {
         if (size == 0) {
             throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is empty (0 bytes)" + fix);
         }
-        if (size < SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + HEADER_MARK.length()) {
+        if (size < ChronicleMapInternals.HEADER_OFFSET + HEADER_MARK.length()) {
             throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
                     + size + " bytes)" + fix);
         }
         try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ)) {
             ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(word, SizePrefixedBlob.SIZE_WORD_OFFSET);
+            ch.read(word, ChronicleMapInternals.HEADER_SIZE_WORD_OFFSET);
             int sizeWord = word.getInt(0);
-            int headerSize = SizePrefixedBlob.extractSize(sizeWord);
-            if (!SizePrefixedBlob.isReady(sizeWord) || headerSize <= 0 || headerSize > 1 << 20) {
+            int headerSize = ChronicleMapInternals.headerSize(sizeWord);
+            if (!ChronicleMapInternals.headerReady(sizeWord) || headerSize <= 0 || headerSize > 1 << 20) {
                 throw new CorruptStoreException("Store '" + store + "': " + mapFile
                         + " is not a Chronicle Map file (no valid header)" + fix);
             }
-            if (SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + (long) headerSize > size) {
+            if (ChronicleMapInternals.HEADER_OFFSET + (long) headerSize > size) {
                 throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
                         + size + " bytes, shorter than its own header)" + fix);
             }
             ByteBuffer header = ByteBuffer.allocate(Math.min(headerSize, 256));
-            ch.read(header, SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET);
+            ch.read(header, ChronicleMapInternals.HEADER_OFFSET);
             String text = new String(header.array(), 0, header.position(), StandardCharsets.ISO_8859_1);
             if (!text.contains(HEADER_MARK)) {
                 throw new CorruptStoreException("Store '" + store + "': " + mapFile

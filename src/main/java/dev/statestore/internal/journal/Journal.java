@@ -5,8 +5,9 @@ import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
+import dev.statestore.internal.chronicle.ChronicleErrors;
 import dev.statestore.internal.lock.StripeContext;
-import dev.statestore.internal.platform.DeferredPosix;
+import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.bytes.Bytes;
@@ -300,11 +301,12 @@ public final class Journal implements AutoCloseable {
         b.writeInt((int) valueLength);
     }
 
+    /** A failed append as a typed error: the journal's file failing to grow (an I/O error under it) means a full disk. */
     private RuntimeException appendFailed(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("space") || message.contains("No space")) {
-            return new StoreFullException("Store '" + store + "': the journal cannot grow, the disk is full (" + message
-                    + "): free disk space or lower the journal retention", e);
+        IOException io = ChronicleErrors.cause(e, IOException.class);
+        if (io != null) {
+            return new StoreFullException("Store '" + store + "': the journal cannot grow (" + io.getMessage()
+                    + "): free disk space on the data directory's file system or lower the journal retention", e);
         }
         return new StateStoreException("Store '" + store + "': appending to the journal failed (" + e + ")", e);
     }

@@ -32,7 +32,6 @@ import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
-import net.openhft.chronicle.map.VanillaChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,13 +143,12 @@ public final class StoreOpener {
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
-            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
+            ChronicleMap<?, ?> readHandle = journal != null && !meta.stamped()
+                    ? acquire(acquired, build(meta, keys, values, mapFile, null)) : null;
+            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, readHandle, keys, values, meta, journal,
                     storeDir, modes, stripes);
             if (repairs.corruptions > 0 && journal != null) {
                 mendAfterRecovery(name, storeMap);
-            }
-            if (journal != null && !meta.stamped()) {
-                readThrough(storeMap, acquire(acquired, build(meta, keys, values, mapFile, null)));
             }
             return new OpenedStore(meta, storeMap, processes, slot, journal, repairs);
         } catch (IOException e) {
@@ -205,24 +203,20 @@ public final class StoreOpener {
     }
 
     private static int segments(ChronicleMap<?, ?> chronicle) {
-        return ((VanillaChronicleMap<?, ?, ?>) chronicle).segments();
+        return ChronicleMapInternals.segments(chronicle);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void readThrough(ChronicleStoreMap storeMap, ChronicleMap handle) {
-        storeMap.readThrough(handle);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
-                                                              Conversion<?, ?> keys, Conversion<?, ?> values,
-                                                              StoreMetadata meta, Journal journal, Path storeDir,
-                                                              FileModes modes, StripeTable stripes) {
+                                                              ChronicleMap<?, ?> readHandle, Conversion<?, ?> keys,
+                                                              Conversion<?, ?> values, StoreMetadata meta, Journal journal,
+                                                              Path storeDir, FileModes modes, StripeTable stripes) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
-        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes,
-                meta.maxEntries(), meta.maxBytes(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
+        ChronicleStoreMap.StoreParts parts = new ChronicleStoreMap.StoreParts(name, chronicle, keys, values, maxEntries, hint,
+                journal, storeDir, modes, stripes);
+        return ChronicleStoreMap.create(parts, readHandle, meta.maxEntries(), meta.maxBytes(),
+                meta.expireAfterAccess() ? meta.ttlMillis() : 0);
     }
 
     /** How values of the store {@code meta} describes are stored: stamped (expiry, bound) or plain. */

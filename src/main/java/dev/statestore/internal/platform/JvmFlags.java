@@ -1,6 +1,7 @@
 package dev.statestore.internal.platform;
 
 import dev.statestore.MissingJvmFlagsException;
+import dev.statestore.internal.chronicle.ChronicleProperties;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,26 +13,16 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Makes the JVM ready for Chronicle before any Chronicle class loads: turns Chronicle's analytics
- * and its start-up banner off, defers its native POSIX binding to first use ({@link DeferredPosix})
- * and checks the {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them
- * gets one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
+ * Makes the JVM ready for Chronicle before any Chronicle class loads: sets Chronicle's properties
+ * ({@link ChronicleProperties}: analytics and banner off, POSIX binding deferred) and checks the
+ * {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them gets
+ * one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
  * from deep inside Chronicle.
  *
  * <p>The flags come from {@code jvm-flags.properties}, which the build writes from the pom: the one
  * place that lists them.
  */
 public final class JvmFlags {
-    /** Chronicle's switch for its usage analytics; statestore never lets it phone home. */
-    public static final String ANALYTICS_PROPERTY = "chronicle.analytics.disable";
-    /**
-     * Chronicle's switch for its start-up banner (JVM, process id, versions and a "Leave your e-mail"
-     * line, logged at INFO by chronicle-core's {@code InternalAnnouncer} when its class loads):
-     * a library keeps it out of the application's log. {@code -Dchronicle.announcer.disable=false}
-     * brings it back.
-     */
-    public static final String ANNOUNCER_PROPERTY = "chronicle.announcer.disable";
-
     private static final List<String> FLAGS = readFlags();
     private static volatile boolean checked;
 
@@ -50,11 +41,7 @@ public final class JvmFlags {
      * @throws MissingJvmFlagsException naming the flags to add
      */
     public static void prepare() {
-        System.setProperty(ANALYTICS_PROPERTY, "true");
-        if (System.getProperty(ANNOUNCER_PROPERTY) == null) {
-            System.setProperty(ANNOUNCER_PROPERTY, "true");
-        }
-        DeferredPosix.install();
+        ChronicleProperties.apply();
         if (checked) {
             return;
         }
