@@ -2,6 +2,7 @@ package dev.statestore.internal.lock;
 
 import dev.statestore.CorruptStoreException;
 import dev.statestore.StoreLockTimeoutException;
+import dev.statestore.internal.platform.Backoff;
 import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.files.ProcessTable;
 
@@ -18,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 import static dev.statestore.internal.lock.StripeLayout.*;
 
@@ -52,8 +52,6 @@ public final class StripeTable implements AutoCloseable {
     public static final long CHECK_INTERVAL_MILLIS = 10;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int SPINS = 100;
-    private static final int YIELDS = 100;
 
     /** Finishes what a dead owner of a stripe left half-done; runs while the caller owns the stripe. */
     @FunctionalInterface
@@ -222,7 +220,7 @@ public final class StripeTable implements AutoCloseable {
     private void lockSlow(int stripe, int off, long me) {
         long start = System.nanoTime();
         long nextCheck = start + TimeUnit.MILLISECONDS.toNanos(CHECK_INTERVAL_MILLIS);
-        for (int round = 0; ; round++) {
+        for (int round = 0; ; ) {
             long current = (long) LONGS.getVolatile(buffer, off);
             if (current == me) {
                 throw new IllegalStateException("Store '" + store + "': this thread already holds stripe " + stripe
@@ -250,7 +248,7 @@ public final class StripeTable implements AutoCloseable {
                             + processes.pid(slotOf(current)) + ": a long compute function, or a stopped process");
                 }
             }
-            idle(round);
+            round = Backoff.STRIPE.idle(round);
         }
     }
 
@@ -265,16 +263,6 @@ public final class StripeTable implements AutoCloseable {
     private void waited(long start) {
         waits.increment();
         waitNanos.add(System.nanoTime() - start);
-    }
-
-    private static void idle(int round) {
-        if (round < SPINS) {
-            Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(1), 1000L << Math.min(10, round - SPINS - YIELDS)));
-        }
     }
 
     /** Releases a stripe this thread holds. */
