@@ -114,7 +114,7 @@ public final class KeySegments<KS> {
     }
 
     /** Whether segments come from the key's hash (false: from a query context, after a failed check). */
-    public boolean fromHash() {
+    boolean fromHash() {
         return splitting != null;
     }
 

@@ -169,7 +169,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     public abstract int segmentsSwept();
 
     /** The handle plain reads go through (see {@link PlainStoreMap}); the journaling handle for others. */
-    public ChronicleMap<KS, VS> readHandle() {
+    ChronicleMap<KS, VS> readHandle() {
         return map;
     }
 

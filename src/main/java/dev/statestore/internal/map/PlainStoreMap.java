@@ -29,7 +29,7 @@ final class PlainStoreMap<K, V, KS, VS> extends ChronicleStoreMap<K, V, KS, VS> 
     }
 
     @Override
-    public ChronicleMap<KS, VS> readHandle() {
+    ChronicleMap<KS, VS> readHandle() {
         return reads;
     }
 

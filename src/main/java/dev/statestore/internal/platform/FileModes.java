@@ -61,13 +61,6 @@ public final class FileModes {
         }
     }
 
-    /** Sets the file mode on an existing file. */
-    public void restrict(Path file) throws IOException {
-        if (posix(file)) {
-            Files.setPosixFilePermissions(file, fileMode);
-        }
-    }
-
     private static boolean posix(Path p) {
         Path dir = p.toAbsolutePath().getParent();
         return dir != null && Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
