@@ -28,8 +28,6 @@ import dev.statestore.internal.journal.Replay;
 import dev.statestore.internal.lock.StoreLock;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.platform.FileModes;
-import dev.statestore.internal.platform.ProcessIdentity;
-import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.slf4j.Logger;
@@ -44,7 +42,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -87,9 +84,7 @@ public final class StoreOpener {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
             Conversion<K, ?> keys = Conversion.of(keyCodec);
-            if (meta == null) {
-                checkExpiryOptions(name, options);
-            }
+            StoreMetadata created = meta == null ? CreationOptions.conclude(name, keyCodec, valueCodec, options) : null;
             ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             ChronicleMap<?, ?> chronicle;
             Conversion<V, ?> values;
@@ -97,20 +92,8 @@ public final class StoreOpener {
             DeadlineMarks marks = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
-                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0
-                        || options.resolvedMaxBytes() > 0;
-                meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
-                        valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
-                        options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
-                        options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
-                        options.resolvedJournalRoll().name(),
-                        options.resolvedJournalRetention() == null ? 0 : options.resolvedJournalRetention().toSeconds(),
-                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid(),
-                        stamped ? StoreMetadata.STAMPED : StoreMetadata.PLAIN,
-                        options.resolvedTtl() == null ? 0 : options.resolvedTtl().toMillis(),
-                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries(), options.resolvedMaxBytes());
+                meta = created;
                 values = valueConversion(meta, valueCodec);
-                checkByteBound(meta, keys, values);
                 modes.createFile(mapFile);
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 if (journal != null) {
@@ -224,54 +207,6 @@ public final class StoreOpener {
         return meta.stamped() ? Conversion.stamped(valueCodec, meta.ttlMillis()) : Conversion.of(valueCodec);
     }
 
-    private static void checkExpiryOptions(String name, MapOptions options) {
-        if (options.resolvedExpireAfterAccess() && options.resolvedTtl() == null) {
-            throw new IllegalArgumentException("Store '" + name + "': expireAfterAccess needs a default ttl:"
-                    + " set MapOptions.ttl(Duration) (config key ttl) too");
-        }
-        if (options.resolvedMaxEntries() > 0
-                && options.resolvedMaxEntries() > options.resolvedEntries() * options.resolvedMaxGrowth()) {
-            throw new IllegalArgumentException("Store '" + name + "': maxEntries " + options.resolvedMaxEntries()
-                    + " is more than the store can hold (entries " + options.resolvedEntries() + " x maxGrowth "
-                    + options.resolvedMaxGrowth() + "): raise entries or leave it unset (it defaults to maxEntries)");
-        }
-    }
-
-    /**
-     * Refuses, before any file is made, a {@code maxBytes} the store could never reach (it would
-     * fill up and refuse puts first) or could not use (a segment's share is less than one
-     * average entry), from Chronicle Map's own sizing of the map: its chunk size and its chunks
-     * per average entry.
-     */
-    private static void checkByteBound(StoreMetadata meta, Conversion<?, ?> keys, Conversion<?, ?> values) {
-        long maxBytes = meta.maxBytes();
-        if (maxBytes == 0) {
-            return;
-        }
-        ChronicleHashBuilderPrivateAPI<?, ?> sizing = ChronicleMapInternals.sizing(builder(meta, keys, values, null));
-        int segments = sizing.actualSegments();
-        long perEntry = (long) Math.ceil((double) sizing.actualChunksPerSegmentTier() * sizing.chunkSize()
-                / sizing.entriesPerSegment());
-        boolean fixedValues = values.codec == BuiltinCodecs.INT64 || values.codec == BuiltinCodecs.INT32;
-        String sized = " as Chronicle Map sizes an entry (" + (keys.constantSize() ? "fixed-size keys"
-                : "averageKeySize " + meta.averageKeySize()) + ", " + (fixedValues ? "fixed-size values"
-                : "averageValueSize " + meta.averageValueSize()) + ", a 16-byte expiry/access header, size fields"
-                + " and checksum, in whole chunks of " + sizing.chunkSize() + " bytes)";
-        double capacity = meta.entries() * meta.maxGrowth() * perEntry;
-        if (maxBytes > capacity) {
-            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes
-                    + " is more than the store can hold: entries " + meta.entries() + " x maxGrowth " + meta.maxGrowth()
-                    + " x about " + perEntry + " bytes per entry" + sized + " = " + (long) capacity + " bytes: raise"
-                    + " entries or maxGrowth, or lower maxBytes (or leave entries unset: it defaults to maxBytes over"
-                    + " averageKeySize + averageValueSize)");
-        }
-        if (maxBytes / segments < perEntry) {
-            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes + " is too small:"
-                    + " the store's " + segments + " segments (set by entries " + meta.entries() + ") get "
-                    + maxBytes / segments + " bytes each, less than one entry of about " + perEntry + " bytes" + sized
-                    + ": raise maxBytes to at least " + (long) segments * perEntry + ", or lower entries (fewer segments)");
-        }
-    }
 
     /**
      * Attaches to an existing map file. If a process died while attached and no process has the
@@ -431,8 +366,8 @@ public final class StoreOpener {
                 JournalRoll.valueOf(meta.journalRoll()), modes) : null;
     }
 
-    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
-                                                               Conversion<?, VS> values, Journal journal) {
+    static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Journal journal) {
         return builder(meta, keys, values, journal, null);
     }
 
