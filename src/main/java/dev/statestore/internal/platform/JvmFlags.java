@@ -29,9 +29,26 @@ public final class JvmFlags {
     private JvmFlags() {
     }
 
-    /** The flags every JVM that uses statestore needs. */
+    /**
+     * What Java 23 and later need besides: they warn when {@code sun.misc.Unsafe}'s memory access is
+     * used (Chronicle and jffi use it) unless it is allowed, and Java 17 and 21 refuse the option.
+     * The pom's profile {@code jdk23-plus} and {@code ops/statestore} apply the same rule.
+     */
+    static final String UNSAFE_MEMORY_ACCESS = "--sun-misc-unsafe-memory-access=allow";
+
+    /** The flags a JVM of this version that uses statestore needs: the pom's list, and by version more. */
     public static List<String> required() {
-        return FLAGS;
+        return forVersion(Runtime.version().feature());
+    }
+
+    /** The flags a JVM of feature version {@code feature} (17, 21, 25...) needs. */
+    static List<String> forVersion(int feature) {
+        if (feature < 23) {
+            return FLAGS;
+        }
+        List<String> flags = new ArrayList<>(FLAGS);
+        flags.add(UNSAFE_MEMORY_ACCESS);
+        return List.copyOf(flags);
     }
 
     /**
@@ -49,7 +66,7 @@ public final class JvmFlags {
         if (!missing.isEmpty()) {
             throw new MissingJvmFlagsException("This JVM lacks flags that Chronicle (the storage engine of statestore)"
                     + " needs on Java " + Runtime.version().feature() + ": " + String.join(" ", missing)
-                    + ". Start java with all of: " + String.join(" ", FLAGS));
+                    + ". Start java with all of: " + String.join(" ", required()));
         }
         checked = true;
     }
@@ -59,11 +76,20 @@ public final class JvmFlags {
         Module self = JvmFlags.class.getModule();
         List<String> missing = new ArrayList<>();
         for (String flag : FLAGS) {
-            if (!present(flag, self)) {
+            if (isModuleAccess(flag) && !present(flag, self)) {
                 missing.add(flag);
             }
         }
         return missing;
+    }
+
+    /**
+     * Whether {@code flag} opens or exports a package: without those Chronicle fails; the others
+     * ({@code --enable-native-access}, the unsafe memory access) only keep newer JVMs from printing
+     * warnings, and a JVM cannot tell whether it was given them on every version we run on.
+     */
+    private static boolean isModuleAccess(String flag) {
+        return flag.startsWith("--add-opens=") || flag.startsWith("--add-exports=");
     }
 
     private static boolean present(String flag, Module self) {
