@@ -79,10 +79,17 @@ public final class Journal implements AutoCloseable {
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
+    private final FileModes modes;
+    /**
+     * The newest cycle whose file has been given the store's file mode: Chronicle Queue creates its
+     * files with the process umask (0644 here), and an append into a newer cycle restricts its file.
+     */
+    private volatile int restrictedCycle = Integer.MIN_VALUE;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
-                    net.openhft.chronicle.core.time.TimeProvider clock) {
+                    net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes) {
         this.store = store;
+        this.modes = modes;
         this.dir = dir;
         this.durability = durability;
         this.roll = roll;
@@ -108,7 +115,7 @@ public final class Journal implements AutoCloseable {
             throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
         }
-        return new Journal(store, dir, durability, roll, clock);
+        return new Journal(store, dir, durability, roll, clock, modes);
     }
 
     /** Opens the queue now if it is not open yet (so that a caller about to take a lock builds it first). */
@@ -159,7 +166,9 @@ public final class Journal implements AutoCloseable {
             if (HALT_IN_APPEND.equals("afterCommit")) {
                 builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
             }
-            return builder.build();
+            SingleChronicleQueue built = builder.build();
+            restrictAll();
+            return built;
         } catch (RuntimeException e) {
             throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
                     + "): restore the store from a backup, or move the journal directory aside and run"
@@ -242,7 +251,29 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.increment();
+        restrictNewCycle(appender);
         return index;
+    }
+
+    /** Gives the file of the cycle {@code appender} just wrote into the store's file mode, once per cycle. */
+    private void restrictNewCycle(ExcerptAppender appender) {
+        int cycle = appender.cycle();
+        if (cycle != restrictedCycle) {
+            java.io.File file = appender.currentFile();
+            if (file != null) {
+                modes.restrict(file.toPath());
+            }
+            restrictedCycle = cycle;
+        }
+    }
+
+    /** Gives every file of the journal (cycles, the queue's metadata) the store's file mode. */
+    private void restrictAll() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            files.filter(java.nio.file.Files::isRegularFile).forEach(modes::restrict);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -267,6 +298,7 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.increment();
+        restrictNewCycle(appender);
         syncIfPending();
         return index;
     }
@@ -423,6 +455,7 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.add(changes.size());
+        restrictNewCycle(appender);
         return index;
     }
 
