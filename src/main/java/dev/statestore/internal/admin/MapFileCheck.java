@@ -33,9 +33,19 @@ public final class MapFileCheck {
     private MapFileCheck() {
     }
 
-    public static void check(String store, Path mapFile) {
-        String fix = ": restore the store from a backup ('statestore restore'), or run 'statestore recover "
-                + store + "' to rebuild it from its journal";
+    /**
+     * What to do about a lost or damaged map file: rebuild it from the journal (with no process
+     * attached), or, for a store without one, restore a backup.
+     */
+    public static String fix(String store, boolean hasJournal) {
+        return hasJournal
+                ? ": with no process using store '" + store + "', run 'statestore rebuild " + store + "' to make the map"
+                        + " again from its journal (the damaged file is kept aside), or restore a backup ('statestore restore')"
+                : ": the store has no journal to rebuild it from: restore a backup ('statestore restore')";
+    }
+
+    public static void check(String store, Path mapFile, boolean hasJournal) {
+        String fix = fix(store, hasJournal);
         long size;
         try {
             size = Files.size(mapFile);

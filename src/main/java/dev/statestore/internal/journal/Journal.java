@@ -1,6 +1,7 @@
 package dev.statestore.internal.journal;
 
 import dev.statestore.ChangeType;
+import dev.statestore.CorruptStoreException;
 import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
@@ -170,9 +171,10 @@ public final class Journal implements AutoCloseable {
             restrictAll();
             return built;
         } catch (RuntimeException e) {
-            throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
-                    + "): restore the store from a backup, or move the journal directory aside and run"
-                    + " 'statestore recover " + store + "'", e);
+            throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
+                    + "): restore the store from a backup; or keep the map, which holds every acknowledged entry:"
+                    + " with no process using the store, move " + dir + " aside, then run 'statestore checkpoint " + store
+                    + "' to record the map as the new journal's starting point", e);
         }
     }
 

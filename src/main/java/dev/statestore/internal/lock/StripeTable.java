@@ -1,9 +1,9 @@
 package dev.statestore.internal.lock;
 
-import dev.statestore.CorruptStoreException;
 import dev.statestore.StoreLockTimeoutException;
 import dev.statestore.internal.platform.Backoff;
 import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.files.DamagedLockState;
 import dev.statestore.internal.files.ProcessTable;
 
 import java.io.IOException;
@@ -47,6 +47,9 @@ import static dev.statestore.internal.lock.StripeLayout.*;
  * touched, and only by the one process that won it.
  */
 public final class StripeTable implements AutoCloseable {
+    /** What the file holds, for {@link DamagedLockState}. */
+    private static final String HOLDS = "which process holds which stripe";
+
     public static final String FILE_NAME = "stripes.tbl";
     /** How often a waiter checks whether the owner is alive. */
     public static final long CHECK_INTERVAL_MILLIS = 10;
@@ -114,24 +117,22 @@ public final class StripeTable implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            String fix = ": it holds only lock state; stop the processes using store '" + store + "' and delete "
-                    + file + ", or run 'statestore recover " + store + "'";
             if (ch.size() < HEADER_SIZE) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " is truncated" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " is truncated", HOLDS);
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(header, 0);
             if (header.getLong(MAGIC_OFFSET) != MAGIC || header.getInt(FORMAT_OFFSET) != FORMAT) {
-                throw new CorruptStoreException("Store '" + store + "': " + file + " is not a statestore lock table of format "
-                        + FORMAT + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': " + file + " is not a statestore lock table of format "
+                        + FORMAT, HOLDS);
             }
             int actual = header.getInt(STRIPES_OFFSET);
             if (actual != stripes) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " has " + actual
-                        + " stripes but the map has " + stripes + " segments" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " has " + actual
+                        + " stripes but the map has " + stripes + " segments", HOLDS);
             }
             if (ch.size() < fileSize(stripes)) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " is truncated" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " is truncated", HOLDS);
             }
             MappedByteBuffer buffer = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize(stripes));
             return new StripeTable(store, buffer, stripes, processes, slot, TimeUnit.MILLISECONDS.toNanos(lockTimeoutMillis));

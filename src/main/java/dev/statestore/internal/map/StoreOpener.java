@@ -106,7 +106,7 @@ public final class StoreOpener {
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 values = valueConversion(meta, valueCodec);
-                MapFileCheck.check(name, mapFile);
+                MapFileCheck.check(name, mapFile, meta.journal());
                 // the queue opens on first use: reads never need it
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
@@ -172,7 +172,13 @@ public final class StoreOpener {
      * attached, only after recovery reported a fault.
      */
     private static void mendAfterRecovery(String name, ChronicleStoreMap<?, ?, ?, ?> map) {
-        VerifyReport mended = StoreVerifier.mend(name, map);
+        VerifyReport mended;
+        try {
+            mended = StoreVerifier.mend(name, map);
+        } catch (CorruptStoreException e) { // the journal lost files: it is no record to mend the map by
+            LOG.warn("store '{}': not mended after Chronicle's recovery: {}", name, e.getMessage());
+            return;
+        }
         if (!mended.clean()) {
             LOG.warn("store '{}': after Chronicle's recovery, set {} key(s) back to the journal's state ({} missing, {} not"
                     + " in the journal, {} differing; e.g. {})", name, mended.missing() + mended.unexpected()
@@ -248,7 +254,8 @@ public final class StoreOpener {
         String name = meta.name();
         Path mapFile = StoreFiles.mapFile(storeDir);
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
-            if (!nobodyAttached(mapFile)) {
+            boolean lost = !Files.exists(mapFile);
+            if (!lost && !nobodyAttached(mapFile)) {
                 throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
                         + " them): stop them first, rebuild replaces the map file they have mapped");
             }
@@ -275,11 +282,14 @@ public final class StoreOpener {
             } finally {
                 rebuilt.close();
             }
-            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-" + System.currentTimeMillis());
-            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            Path previous = lost ? null : storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-"
+                    + System.currentTimeMillis());
+            if (!lost) {
+                Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            }
             Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
             LOG.warn("store '{}': map rebuilt from checkpoint {} and {} journal events; previous file kept as {}", name,
-                    replayed.checkpointSequence(), replayed.events(), previous);
+                    replayed.checkpointSequence(), replayed.events(), lost ? "(none: it was lost)" : previous);
             return new RebuildReport(name, replayed.checkpointSequence(), replayed.events(), replayed.state().size(), previous);
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': rebuild failed (" + e + "): the map file was not replaced", e);
@@ -348,6 +358,30 @@ public final class StoreOpener {
         }
     }
 
+    /**
+     * Sets {@code damaged}, a file of store {@code name} that holds only lock state, aside (renamed
+     * with a {@code .damaged-<time>} suffix) so that the next open makes it again. Refused while a
+     * process has the store's map mapped: its lock state is live.
+     *
+     * @return where the file was moved
+     */
+    public static Path setAsideLockState(String name, Path storeDir, Path damaged) {
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        try (StoreLock lock = StoreLock.acquire(storeDir, new FileModes(false))) {
+            if (Files.exists(mapFile) && !nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, then run 'statestore recover " + name + "' again");
+            }
+            Path aside = damaged.resolveSibling(damaged.getFileName() + ".damaged-" + System.currentTimeMillis());
+            Files.move(damaged, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("store '{}': set the damaged {} aside as {}; it is made again", name, damaged, aside);
+            return aside;
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot set " + damaged + " aside (" + e + "): check the"
+                    + " permissions of " + storeDir, e);
+        }
+    }
+
     private static boolean nobodyAttached(Path mapFile) throws IOException {
         try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
@@ -410,8 +444,7 @@ public final class StoreOpener {
             return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
-                    + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "
-                    + meta.name() + "'", e);
+                    + " (" + e.getMessage() + ")" + MapFileCheck.fix(meta.name(), meta.journal()), e);
         }
     }
 
