@@ -1,5 +1,6 @@
 package dev.statestore.internal.chronicle;
 
+import dev.statestore.DiskFullException;
 import dev.statestore.StoreFullException;
 import net.openhft.chronicle.map.ChronicleMap;
 
@@ -49,10 +50,36 @@ public final class ChronicleErrors {
         }
         IOException io = cause(e, IOException.class);
         if (io != null) {
-            return new StoreFullException("Store '" + store + "': the map file cannot grow (" + io.getMessage()
-                    + "). Free disk space on the data directory's file system", e);
+            java.nio.file.Path dir = map.file() == null ? null : map.file().toPath().toAbsolutePath().getParent();
+            long usable = usableBytes(dir);
+            return new DiskFullException("Store '" + store + "': the map file cannot grow (" + io.getMessage() + "; "
+                    + usable + " bytes usable in " + dir + "): the change was not made; free space on that file system"
+                    + " and it works again", dir, usable, e);
         }
         return e;
+    }
+
+    /**
+     * Whether {@code e} is, or was caused by, Chronicle Map failing to reserve a file's space: its
+     * {@code VanillaChronicleHash.fallocate} throws a plain {@link IOException} when the file system
+     * has too little room for the tiers it is about to map (the contract DiskFullTest checks).
+     */
+    public static boolean noSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass() == IOException.class && thrownBy(t, Set.of("fallocate"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the file system of {@code dir} says is usable, -1 when it cannot tell. */
+    public static long usableBytes(java.nio.file.Path dir) {
+        try {
+            return dir == null ? -1 : java.nio.file.Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Whether the frame that threw {@code e} is a Chronicle method named one of {@code methods}. */

@@ -2,11 +2,13 @@ package dev.statestore.internal.journal;
 
 import dev.statestore.ChangeType;
 import dev.statestore.CorruptStoreException;
+import dev.statestore.DiskFullException;
 import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
 import dev.statestore.internal.chronicle.ChronicleErrors;
+import dev.statestore.internal.chronicle.FileSpace;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
@@ -49,6 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * creates the journal directory.
  */
 public final class Journal implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Journal.class);
     public static final String DIR_NAME = "journal";
     /**
      * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for the queue's write
@@ -82,10 +85,23 @@ public final class Journal implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
     private final FileModes modes;
     /**
-     * The newest cycle whose file has been given the store's file mode: Chronicle Queue creates its
-     * files with the process umask (0644 here), and an append into a newer cycle restricts its file.
+     * How far ahead of the writers the current cycle file's blocks are reserved on disk. Chronicle
+     * Queue grows its files sparsely and writes them through a mapping, where a full disk is a
+     * SIGBUS (an {@link InternalError} in some later instruction) instead of an error; with the
+     * blocks reserved ({@link FileSpace}), a full disk shows as a failed reservation instead, while
+     * at least half of this (the largest event, {@link #MAX_EVENT_BYTES}) is still reserved for the
+     * next appends.
      */
-    private volatile int restrictedCycle = Integer.MIN_VALUE;
+    static final long RESERVE_AHEAD = 16L << 20;
+    private final Object reserveLock = new Object();
+    /** The cycle whose file is reserved, and given the store's file mode; guarded by {@link #reserveLock}. */
+    private int reservedCycle = Integer.MIN_VALUE;
+    /** The end of the reserved blocks of {@link #reservedCycle}'s file; written under {@link #reserveLock}. */
+    private volatile long reservedEnd;
+    /** Where this process's last append ended in the current cycle file. */
+    private volatile long lastEnd;
+    /** Whether the last reservation failed: appends then must fit in what is reserved, or are refused. */
+    private volatile boolean reserveFailed;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
                     net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes) {
@@ -233,39 +249,113 @@ public final class Journal implements AutoCloseable {
     }
 
     private long tryAppend(ChangeType type, Data<?> key, Data<?> value, StripeContext stripe) {
-        checkSize(key.size() + (value == null ? 0 : value.size()));
+        long size = key.size() + (value == null ? 0 : value.size());
+        checkSize(size);
         ExcerptAppender appender = appenders.get();
+        checkRoom(appender, size);
         long index;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size());
-            copy(key, b);
-            if (value != null) {
-                copy(value, b);
-            }
-            index = dc.index();
-            stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
-            if (HALT_IN_APPEND.equals("beforeCommit")) {
-                Runtime.getRuntime().halt(137);
+            try {
+                Bytes<?> b = dc.wire().bytes();
+                writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size());
+                copy(key, b);
+                if (value != null) {
+                    copy(value, b);
+                }
+                end = b.writePosition();
+                index = dc.index();
+                stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
+                if (HALT_IN_APPEND.equals("beforeCommit")) {
+                    Runtime.getRuntime().halt(137);
+                }
+            } catch (RuntimeException | InternalError e) {
+                dc.rollbackOnClose(); // nothing half-written is committed
+                throw e;
             }
         } catch (RuntimeException e) {
             throw appendFailed(e);
+        } catch (InternalError e) {
+            throw faulted(e);
         }
         pendingSync.set(appender);
         appends.increment();
-        restrictNewCycle(appender);
+        appended(appender, end);
         return index;
     }
 
-    /** Gives the file of the cycle {@code appender} just wrote into the store's file mode, once per cycle. */
-    private void restrictNewCycle(ExcerptAppender appender) {
-        int cycle = appender.cycle();
-        if (cycle != restrictedCycle) {
-            java.io.File file = appender.currentFile();
-            if (file != null) {
+    /**
+     * Before an append of {@code bytes}: when the last reservation failed (a full disk), tries it
+     * again, and refuses the append, before anything is written, unless it fits in what is reserved.
+     */
+    private void checkRoom(ExcerptAppender appender, long bytes) {
+        if (!reserveFailed) {
+            return;
+        }
+        reserve(appender, lastEnd);
+        if (reserveFailed && lastEnd + bytes + ROOM_FOR_HEADERS > reservedEnd) {
+            long usable = ChronicleErrors.usableBytes(dir);
+            throw new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
+                    + " usable): the change was not made; free space on that file system (or lower the journal"
+                    + " retention: 'statestore checkpoint " + store + "' applies it) and it works again", dir, usable, null);
+        }
+    }
+
+    /** Room for the queue's own headers and index entries beside an event. */
+    private static final long ROOM_FOR_HEADERS = 64 << 10;
+
+    /**
+     * After an append that ended at {@code end} in its cycle file: reserves the file's blocks ahead
+     * when the writers came near the end of the reservation, and, once per cycle, gives the file the
+     * store's file mode (Chronicle Queue makes it with the process umask).
+     */
+    private void appended(ExcerptAppender appender, long end) {
+        lastEnd = end;
+        if (appender.cycle() != reservedCycle || end + RESERVE_AHEAD / 2 > reservedEnd) {
+            reserve(appender, end);
+        }
+    }
+
+    private void reserve(ExcerptAppender appender, long end) {
+        java.io.File file = appender.currentFile();
+        if (file == null) {
+            return;
+        }
+        synchronized (reserveLock) {
+            int cycle = appender.cycle();
+            if (cycle != reservedCycle) {
                 modes.restrict(file.toPath());
+                reservedCycle = cycle;
+                reservedEnd = 0;
             }
-            restrictedCycle = cycle;
+            if (!reserveFailed && end + RESERVE_AHEAD / 2 <= reservedEnd) {
+                return;
+            }
+            IOException failed = null;
+            for (long ahead = RESERVE_AHEAD; ahead >= RESERVE_AHEAD / 16; ahead /= 4) { // less, as the disk fills
+                long to = Math.max(end + ahead, reservedEnd);
+                try {
+                    FileSpace.reserve(file.toPath(), reservedEnd, to - reservedEnd);
+                    reservedEnd = to;
+                    failed = null;
+                    break;
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (failed == null) {
+                if (reserveFailed) {
+                    LOG.info("store '{}': the journal's disk has room again", store);
+                }
+                reserveFailed = false;
+            } else {
+                if (!reserveFailed) {
+                    LOG.warn("store '{}': cannot reserve journal space in {} ({}; {} bytes usable): changes that do not fit"
+                            + " in what is reserved are refused until space is freed", store, file, failed.getMessage(),
+                            ChronicleErrors.usableBytes(dir));
+                }
+                reserveFailed = true;
+            }
         }
     }
 
@@ -286,21 +376,31 @@ public final class Journal implements AutoCloseable {
      */
     public long append(ChangeType type, byte[] key, byte[] value) {
         ExcerptAppender appender = appenders.get();
+        checkRoom(appender, key.length + (value == null ? 0 : value.length));
         long index;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length);
-            b.write(key);
-            if (value != null) {
-                b.write(value);
+            try {
+                Bytes<?> b = dc.wire().bytes();
+                writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length);
+                b.write(key);
+                if (value != null) {
+                    b.write(value);
+                }
+                end = b.writePosition();
+                index = dc.index();
+            } catch (RuntimeException | InternalError e) {
+                dc.rollbackOnClose(); // nothing half-written is committed
+                throw e;
             }
-            index = dc.index();
         } catch (RuntimeException e) {
             throw appendFailed(e);
+        } catch (InternalError e) {
+            throw faulted(e);
         }
         pendingSync.set(appender);
         appends.increment();
-        restrictNewCycle(appender);
+        appended(appender, end);
         syncIfPending();
         return index;
     }
@@ -333,6 +433,22 @@ public final class Journal implements AutoCloseable {
         b.writeInt(stripe);
         b.writeInt((int) keyLength);
         b.writeInt((int) valueLength);
+    }
+
+    /**
+     * A fault of the memory mapping under an append (the JVM's {@link InternalError} for a SIGBUS:
+     * a page the file system could not back, or a file truncated under this process) as a typed
+     * error; the half-written entry was rolled back.
+     */
+    private RuntimeException faulted(InternalError e) {
+        long usable = ChronicleErrors.usableBytes(dir);
+        if (usable >= 0 && usable < RESERVE_AHEAD) {
+            return new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
+                    + " usable): the change was not made; free space on that file system and it works again", dir, usable, e);
+        }
+        return new CorruptStoreException("Store '" + store + "': a journal file in " + dir + " failed under this process"
+                + " (truncated or replaced?): the change was not made; with no process using the store, run"
+                + " 'statestore verify " + store + "'", e);
     }
 
     /** A failed append as a typed error: the journal's file failing to grow (an I/O error under it) means a full disk. */
@@ -439,25 +555,39 @@ public final class Journal implements AutoCloseable {
      */
     public long appendBatch(java.util.List<BatchChange> changes, java.util.function.LongConsumer onSequence) {
         ExcerptAppender appender = appenders.get();
+        long bytes = 0;
+        for (BatchChange c : changes) {
+            bytes += EventLayout.HEADER_SIZE + c.key().length + (c.value() == null ? 0 : c.value().length);
+        }
+        checkRoom(appender, bytes);
         long index;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
-            for (BatchChange c : changes) {
-                writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
-                        c.value() == null ? EventLayout.NO_VALUE : c.value().length);
-                b.write(c.key());
-                if (c.value() != null) {
-                    b.write(c.value());
+            try {
+                Bytes<?> b = dc.wire().bytes();
+                for (BatchChange c : changes) {
+                    writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
+                            c.value() == null ? EventLayout.NO_VALUE : c.value().length);
+                    b.write(c.key());
+                    if (c.value() != null) {
+                        b.write(c.value());
+                    }
                 }
+                end = b.writePosition();
+                index = dc.index();
+                onSequence.accept(index);
+            } catch (RuntimeException | InternalError e) {
+                dc.rollbackOnClose(); // nothing half-written is committed
+                throw e;
             }
-            index = dc.index();
-            onSequence.accept(index);
         } catch (RuntimeException e) {
             throw appendFailed(e);
+        } catch (InternalError e) {
+            throw faulted(e);
         }
         pendingSync.set(appender);
         appends.add(changes.size());
-        restrictNewCycle(appender);
+        appended(appender, end);
         return index;
     }
 

@@ -63,6 +63,8 @@ final class AtomicStep<K, V, KS, VS> {
             return result;
         } catch (RuntimeException e) {
             throw store.translate(e);
+        } catch (InternalError e) {
+            throw store.fault(e);
         } finally {
             for (int i = held.size() - 1; i >= 0; i--) {
                 stripes.unlock(held.get(i));

@@ -325,7 +325,12 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     private V read(Object key, V reuse) {
         KS k = storedKeyOrNull(key);
         long start = meters.start();
-        V v = k == null ? null : readLive(k, reuse);
+        V v;
+        try {
+            v = k == null ? null : readLive(k, reuse);
+        } catch (InternalError e) {
+            throw fault(e);
+        }
         meters.recordGet(start, v != null);
         return v;
     }
@@ -339,6 +344,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         StripeContext held = lock(k);
         try {
             return containsLive(k);
+        } catch (InternalError e) {
+            throw fault(e);
         } finally {
             unlock(held);
         }
@@ -381,6 +388,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             return values.fromStored(previous);
         } catch (RuntimeException e) {
             throw translate(e);
+        } catch (InternalError e) {
+            throw fault(e);
         } finally {
             synced();
         }
@@ -430,6 +439,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
                     StripeContext held = lock(segment);
                     try (MapSegmentContext<KS, VS, ?> c = map.segmentContext(segment)) {
                         c.forEachSegmentEntry(e -> e.context().remove(e));
+                    } catch (InternalError e) {
+                        throw fault(e);
                     } finally {
                         unlock(held);
                     }
@@ -548,6 +559,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             R result = operation.get();
             keepWithinBound(held.stripe(), grew.test(result), key);
             return result;
+        } catch (InternalError e) {
+            throw fault(e);
         } finally {
             unlock(held);
         }
@@ -597,6 +610,24 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         Objects.requireNonNull(key, "key");
         Class<K> type = keys.codec.type();
         return type.isInstance(key) ? keys.toStored(type.cast(key)) : null;
+    }
+
+    /**
+     * A fault of a memory mapping (the JVM's {@link InternalError} for a SIGBUS: a page of a store
+     * file the file system could not back, or a file truncated or replaced under this process) as a
+     * typed error: a full disk, or a file changed under us. The store's other handles, and other
+     * stores, are unaffected.
+     */
+    final RuntimeException fault(InternalError e) {
+        java.nio.file.Path dir = storeDir.toAbsolutePath();
+        long usable = ChronicleErrors.usableBytes(dir);
+        if (usable >= 0 && usable < (1L << 20)) {
+            return new dev.statestore.DiskFullException("Store '" + name + "': the disk of " + dir + " is full (" + usable
+                    + " bytes usable): free space on that file system and it works again", dir, usable, e);
+        }
+        return new dev.statestore.CorruptStoreException("Store '" + name + "': a file of the store failed under this"
+                + " process (" + e.getMessage() + "): it was truncated or replaced while mapped. Close every process"
+                + " using the store, then run 'statestore verify " + name + "'", e);
     }
 
     /** A Chronicle failure as the typed error users handle (a full store, an entry too large, a full disk), else itself. */

@@ -54,6 +54,8 @@ final class SegmentSnapshots<KS, VS> implements Iterator<Map.Entry<KS, VS>> {
                     entries.add(new AbstractMap.SimpleImmutableEntry<>(e.key().getUsing(null), value));
                 }
             });
+        } catch (InternalError e) {
+            throw store.fault(e);
         } finally {
             store.unlock(held);
         }

@@ -3,6 +3,7 @@ package dev.statestore.internal.map;
 import dev.statestore.Codec;
 import dev.statestore.CompactReport;
 import dev.statestore.CorruptStoreException;
+import dev.statestore.DiskFullException;
 import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
@@ -17,6 +18,7 @@ import dev.statestore.internal.admin.StoreVerifier;
 import dev.statestore.internal.cache.DeadlineEntryOperations;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.chronicle.ChronicleErrors;
 import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.files.ProcessTable;
@@ -443,6 +445,13 @@ public final class StoreOpener {
         try {
             return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
+            if (ChronicleErrors.noSpace(e)) {
+                Path dir = mapFile.toAbsolutePath().getParent();
+                long usable = ChronicleErrors.usableBytes(dir);
+                throw new DiskFullException("Store '" + meta.name() + "': no room for its map file " + mapFile + " ("
+                        + e.getMessage() + "; " + usable + " bytes usable): free space on that file system, or size the"
+                        + " store smaller (entries, averageKeySize, averageValueSize)", dir, usable, e);
+            }
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
                     + " (" + e.getMessage() + ")" + MapFileCheck.fix(meta.name(), meta.journal()), e);
         }

@@ -1,5 +1,6 @@
 package dev.statestore.internal.chronicle;
 
+import dev.statestore.DiskFullException;
 import dev.statestore.StoreFullException;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -82,9 +83,10 @@ class ChronicleErrorsTest {
             // as VanillaChronicleHash.mapTierBulks wraps the IOException of a failed fallocate or map
             RuntimeException raw = new RuntimeException("map", new IOException("Not enough space to fallocate 8 MiB"));
             RuntimeException typed = ChronicleErrors.translate("disk", map, HINT, raw);
-            assertInstanceOf(StoreFullException.class, typed);
-            assertTrue(typed.getMessage().contains("Not enough space") && typed.getMessage().contains("Free disk space"),
+            DiskFullException full = assertInstanceOf(DiskFullException.class, typed);
+            assertTrue(typed.getMessage().contains("Not enough space") && typed.getMessage().contains("free space"),
                     typed.getMessage());
+            assertEquals(dir.resolve("disk").toAbsolutePath().getParent(), full.directory());
         }
     }
 

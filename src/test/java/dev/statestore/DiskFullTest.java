@@ -1,0 +1,105 @@
+package dev.statestore;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Invariants 9 and 11 on a real full disk: a store on a small tmpfs, written until the file system
+ * is full. The change that does not fit is refused with a {@link DiskFullException} (never an
+ * {@code InternalError} from a SIGBUS, never a JVM crash), everything acknowledged stays, and the
+ * same handle works again once the file system has room (the tmpfs grown in place).
+ */
+class DiskFullTest {
+    private static final Duration WAIT = new Duration(30);
+
+    @TempDir
+    Path dir;
+
+    private Path mount;
+
+    private record Duration(long seconds) {
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mount != null) {
+            run("umount", "-l", mount.toString()); // lazily: a failed test may leave a file mapped
+        }
+    }
+
+    /** Mounts a tmpfs of {@code megabytes} at dir/mnt, or skips the test where this user may not mount one. */
+    private Path tmpfs(int megabytes) throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0700", "tmpfs", mnt.toString());
+        assumeTrue(mounted, "cannot mount a tmpfs here (needs root): the fault point statestore.faults.reserveFails"
+                + " covers the journal's side");
+        mount = mnt;
+        return mnt;
+    }
+
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(WAIT.seconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @Test
+    void aFullDiskRefusesTheChangeTypedKeepsEverythingAcknowledgedAndWorksAgainOnceThereIsRoom() throws Exception {
+        Path mnt = tmpfs(48);
+        // the map is sized up front for more than fits on the disk besides it: the journal fills the disk
+        MapOptions options = MapOptions.builder().entries(7_000).averageValueSize(4096).maxGrowth(1.0).build();
+        Map<String, byte[]> acknowledged = new LinkedHashMap<>();
+        try (StateStore store = StateStore.open(mnt.resolve("data"))) {
+            StoreMap<String, byte[]> m = store.map("full", String.class, byte[].class, options);
+            StoreFullException refused = null;
+            for (int i = 0; i < 100_000 && refused == null; i++) {
+                byte[] value = new byte[4096];
+                java.util.Arrays.fill(value, (byte) i);
+                try {
+                    m.put("k" + i, value);
+                    acknowledged.put("k" + i, value);
+                } catch (StoreFullException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "100,000 puts of 4 KiB never filled a 48 MiB file system");
+            DiskFullException full = assertInstanceOf(DiskFullException.class, refused, String.valueOf(refused));
+            assertTrue(full.getMessage().contains("Store 'full'") && full.getMessage().contains("free space"),
+                    full.getMessage());
+            assertTrue(full.usableBytes() >= 0 && full.directory() != null, full.directory() + " " + full.usableBytes());
+            assertTrue(acknowledged.size() > 1_000, "only " + acknowledged.size() + " puts fit");
+            // a read still works, and nothing acknowledged is gone
+            for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
+                assertArrayEquals(e.getValue(), m.get(e.getKey()), e.getKey());
+            }
+
+            assertTrue(run("mount", "-o", "remount,size=512m", mnt.toString()), "grow the tmpfs");
+            byte[] after = new byte[4096];
+            m.put("after", after); // the same handle, no manual step
+            acknowledged.put("after", after);
+            assertTrue(store.admin().verify("full").clean(), store.admin().verify("full").summary());
+        }
+        try (StateStore store = StateStore.open(mnt.resolve("data"))) {
+            StoreMap<String, byte[]> m = store.map("full", String.class, byte[].class);
+            assertEquals(acknowledged.size(), m.size());
+            for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
+                assertArrayEquals(e.getValue(), m.get(e.getKey()), e.getKey());
+            }
+        }
+    }
+}
