@@ -107,10 +107,13 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private DiskSpace disk;
+
     private void begin() {
         InetSocketAddress address = config.metrics().enabled() ? address(config.metrics()) : null;
         store.bindTo(registry);
         bindProcessMeters();
+        disk = new DiskSpace(store.dataDir(), registry);
         Gauge.builder("statestore.agent.stores.failed", failures, Map::size)
                 .description("Stores the agent cannot open or read (it retries them; /health names each and the cause)")
                 .register(registry);
@@ -217,6 +220,7 @@ public final class Agent implements AutoCloseable {
 
     /** The housekeeping job: new stores, fresh store-wide figures, subscriptions, fill warnings. */
     void refresh() {
+        disk.check();
         openNew();
         for (StoreWideMeters m : stores.values()) {
             try {
