@@ -68,6 +68,23 @@ final class JsonTypes {
         return codec(c).encode(value);
     }
 
+    /** Admits {@code c} from now on in this JVM: the application handed us one of its instances. */
+    void remember(Class<?> c) {
+        WRITTEN.putIfAbsent(c.getName(), c);
+    }
+
+    /** An enum class: the JDK's ({@code java.*}, whose constants are all reading one creates) or one the allow-list admits. */
+    Class<?> allowedEnum(String name) {
+        if (name.startsWith("java.")) {
+            try {
+                return Class.forName(name, false, classLoader);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalArgumentException("an entry holds a " + name + ", not in this JDK", e);
+            }
+        }
+        return allowedClass(name);
+    }
+
     Object decode(String className, byte[] json) {
         return codec(allowedClass(className)).decode(json);
     }

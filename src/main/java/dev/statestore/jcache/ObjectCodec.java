@@ -114,6 +114,7 @@ final class ObjectCodec implements Codec<Object> {
                     : DURATION;
             return tagged(tag, value.toString().getBytes(StandardCharsets.UTF_8));
         } else if (value instanceof Enum<?> e) {
+            jsonTypes.remember(e.getDeclaringClass());
             return named(ENUM, e.getDeclaringClass().getName(), e.name().getBytes(StandardCharsets.UTF_8));
         }
         if (serialization != null && serialization.handles(value)) {
@@ -174,7 +175,7 @@ final class ObjectCodec implements Codec<Object> {
     private Object decodeEnum(byte[] bytes) {
         int length = ((bytes[1] & 0xff) | (bytes[2] & 0xff) << 8);
         String className = new String(bytes, 3, length, StandardCharsets.UTF_8);
-        Class<?> type = jsonTypes.allowedClass(className);
+        Class<?> type = jsonTypes.allowedEnum(className);
         if (!type.isEnum()) {
             throw new IllegalArgumentException(className + " is not an enum");
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
@@ -23,12 +24,14 @@ import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.spi.CachingProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One JCache cache used from several JVMs at once, each a child JVM driven line by line over
  * stdin/stdout: a put in one is read in the other, a listener in one hears the other's changes, an
- * entry processor counter incremented from two JVMs at once loses no increment, and every entry
- * survives {@code kill -9} of both.
+ * entry processor counter incremented from two JVMs at once loses no increment, destroying the
+ * cache from a third is refused while they use it, and every entry survives {@code kill -9} of both.
  */
 class JCacheMultiProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -41,6 +44,18 @@ class JCacheMultiProcessTest {
         Path data = dir.resolve("data");
         try (ChildJvm a = child(data); ChildJvm b = child(data)) {
             ask(a, "put greeting hello", "ok");
+            ask(b, "get greeting", "hello");
+
+            // destroying a cache other processes use is refused, naming them; they go on working
+            CacheManager here = Caching.getCachingProvider(StateStoreCachingProvider.class.getName())
+                    .getCacheManager(data.toUri(), getClass().getClassLoader(), new Properties());
+            try {
+                CacheException refused = assertThrows(CacheException.class, () -> here.destroyCache("shared Cache"));
+                assertTrue(refused.getMessage().contains(String.valueOf(a.pid())), refused.getMessage());
+                assertTrue(refused.getMessage().contains(String.valueOf(b.pid())), refused.getMessage());
+            } finally {
+                here.close();
+            }
             ask(b, "get greeting", "hello");
 
             ask(b, "listen", "listening");
