@@ -31,6 +31,7 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
@@ -65,6 +66,8 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
     private final ExpiryPolicy expiry;
+    /** Whether entries never expire (EternalExpiryPolicy): puts need not read the old entry's deadline. */
+    private final boolean eternal;
     private final Listeners<K, V> listeners = new Listeners<>();
     private final CacheStatistics statistics;
     private final CacheManagement management;
@@ -92,6 +95,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         this.writer = configuration.getCacheWriterFactory() == null ? null
                 : (CacheWriter<K, V>) configuration.getCacheWriterFactory().create();
         this.expiry = configuration.getExpiryPolicyFactory().create();
+        this.eternal = expiry instanceof EternalExpiryPolicy;
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
             listeners.add(l);
         }
@@ -289,6 +293,18 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         checkTypes(key, value);
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
+        if (eternal && listeners.isEmpty() && !(configuration.isWriteThrough() && writer != null)) {
+            // nothing here needs the old value: one compute, as cheap as StoreMap.put, still telling
+            // other processes' listeners a creation from an update
+            long now = System.currentTimeMillis();
+            map.compute(key, (k, old) -> new CacheValue(old == null || old.expiredAt(now) ? CacheValue.CREATED : 0,
+                    CacheValue.ETERNAL, value));
+            if (stats) {
+                statistics.put();
+                statistics.putTime(System.nanoTime() - start);
+            }
+            return;
+        }
         List<CacheEvent<K, V>> events = new ArrayList<>(0);
         Boolean stored = step(key, m -> putStep(m, key, value, true, true, events) != Put.NONE);
         if (stats && stored) {
