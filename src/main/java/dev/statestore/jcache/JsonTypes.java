@@ -85,6 +85,16 @@ final class JsonTypes {
         return allowedClass(name);
     }
 
+    /** Spring's {@code NullValue.INSTANCE}, by its fixed name (never a name read from a file). */
+    Object springNullValue() {
+        try {
+            return Class.forName(ObjectCodec.SPRING_NULL_VALUE, true, classLoader).getField("INSTANCE").get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalArgumentException("an entry holds Spring's cached null (" + ObjectCodec.SPRING_NULL_VALUE
+                    + "), and Spring is not on this JVM's class path", e);
+        }
+    }
+
     Object decode(String className, byte[] json) {
         return codec(allowedClass(className)).decode(json);
     }

@@ -28,6 +28,7 @@ import java.util.UUID;
  *             LocalDate, LocalDateTime, Duration
  *  tag 32     JSON:   u16 class-name length | class name | JSON (records and POJOs, {@link JsonTypes})
  *  tag 33     enum:   u16 class-name length | class name | constant name
+ *  tag 34     Spring's NullValue (a cached null), no payload
  *  tag 64     Java serialization, only when the cache opted in ({@link JavaSerialization})
  * </pre>
  *
@@ -57,6 +58,9 @@ final class ObjectCodec implements Codec<Object> {
     private static final byte DURATION = 18;
     private static final byte JSON = 32;
     private static final byte ENUM = 33;
+    private static final byte SPRING_NULL = 34;
+    /** What Spring's cache abstraction stores for a method that returned null (allowNullValues, on by default). */
+    static final String SPRING_NULL_VALUE = "org.springframework.cache.support.NullValue";
     private static final byte SERIAL = 64;
 
     private final JsonTypes jsonTypes;
@@ -117,6 +121,9 @@ final class ObjectCodec implements Codec<Object> {
             jsonTypes.remember(e.getDeclaringClass());
             return named(ENUM, e.getDeclaringClass().getName(), e.name().getBytes(StandardCharsets.UTF_8));
         }
+        if (c.getName().equals(SPRING_NULL_VALUE)) {
+            return new byte[] {SPRING_NULL};
+        }
         if (serialization != null && serialization.handles(value)) {
             return tagged(SERIAL, serialization.serialize(value));
         }
@@ -155,6 +162,7 @@ final class ObjectCodec implements Codec<Object> {
             case LOCAL_DATE_TIME: return LocalDateTime.parse(text(bytes, 1));
             case DURATION: return Duration.parse(text(bytes, 1));
             case ENUM: return decodeEnum(bytes);
+            case SPRING_NULL: return jsonTypes.springNullValue();
             case JSON: {
                 int length = b.getShort() & 0xffff;
                 String className = new String(bytes, 3, length, StandardCharsets.UTF_8);

@@ -297,8 +297,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             // nothing here needs the old value: one compute, as cheap as StoreMap.put, still telling
             // other processes' listeners a creation from an update
             long now = System.currentTimeMillis();
-            map.compute(key, (k, old) -> new CacheValue(old == null || old.expiredAt(now) ? CacheValue.CREATED : 0,
-                    CacheValue.ETERNAL, value));
+            map.compute(key, (k, old) -> old == null || old.expiredAt(now)
+                    ? new CacheValue(CacheValue.CREATED, CacheValue.ETERNAL, value)
+                    : new CacheValue(0, old.deadline(), value)); // an update keeps the deadline (getExpiryForUpdate is null)
             if (stats) {
                 statistics.put();
                 statistics.putTime(System.nanoTime() - start);

@@ -42,6 +42,9 @@ class JCacheSpringBootTest {
             assertEquals("Hello, bob", first.readLine(WAIT));
             first.writeLine("greet bob");
             assertEquals("Hello, bob", first.readLine(WAIT)); // cached: the method body did not run
+            assertEquals("computed nobody", first.readLineAfter("greet nobody", WAIT));
+            assertEquals("no greeting", first.readLine(WAIT));
+            assertEquals("no greeting", first.readLineAfter("greet nobody", WAIT)); // a cached null (Spring's NullValue)
 
             try (ChildJvm second = app(data)) { // a second live JVM on the same cache
                 second.writeLine("greet bob");
@@ -61,6 +64,7 @@ class JCacheSpringBootTest {
             assertEquals("Hello, bob", restarted.readLine(WAIT), restarted::stderr);
             restarted.writeLine("greet alice");
             assertEquals("Hello, alice", restarted.readLine(WAIT));
+            assertEquals("no greeting", restarted.readLineAfter("greet nobody", WAIT));
             assertEquals("computed carol", restarted.readLineAfter("greet carol", WAIT));
             assertEquals("Hello, carol", restarted.readLine(WAIT));
             restarted.writeLine("stop");
@@ -83,7 +87,7 @@ class JCacheSpringBootTest {
         @Cacheable("greetings")
         public Greeting greet(String name) {
             System.out.println("computed " + name);
-            return new Greeting("Hello, " + name);
+            return name.equals("nobody") ? null : new Greeting("Hello, " + name);
         }
     }
 
@@ -115,7 +119,8 @@ class JCacheSpringBootTest {
                 System.out.println("ready");
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = in.readLine()) != null && !line.equals("stop"); ) {
-                    System.out.println(greeter.greet(line.substring("greet ".length())).text());
+                    Greeting g = greeter.greet(line.substring("greet ".length()));
+                    System.out.println(g == null ? "no greeting" : g.text());
                 }
             }
         }
