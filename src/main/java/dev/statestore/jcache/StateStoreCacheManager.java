@@ -28,7 +28,10 @@ import javax.cache.configuration.Configuration;
 import javax.cache.spi.CachingProvider;
 
 /**
- * The caches of one data directory. Each cache is a store of that directory, attached through a
+ * The caches of one data directory: the URI's, or, when the URI names a statestore YAML config
+ * file (Spring Boot's {@code spring.cache.jcache.config}), that file's {@code dataDir}, with its
+ * store options (as the property {@code statestore.config} gives them for a directory URI). Each
+ * cache is a store of that directory, attached through a
  * {@link StateStore} of its own (so that closing or destroying one cache detaches exactly its
  * store). {@link #createCache} of a cache whose store exists on disk reattaches to it (what Spring
  * Boot does on every start); within one CacheManager a second {@code createCache} of a name throws.
@@ -46,11 +49,17 @@ final class StateStoreCacheManager implements CacheManager {
     StateStoreCacheManager(StateStoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
         this.provider = provider;
         this.uri = uri;
-        this.dataDir = JCacheProperties.dataDir(uri);
         this.classLoader = classLoader;
         this.properties = properties;
+        Path named = JCacheProperties.dataDir(uri);
         String configFile = JCacheProperties.get(properties, JCacheProperties.CONFIG);
-        this.config = configFile == null ? StoreConfig.builder(dataDir).build() : StoreConfig.load(Path.of(configFile), dataDir);
+        if (Files.isRegularFile(named)) {
+            // a config file as the URI (what Spring Boot passes when spring.cache.jcache.config is set): its dataDir
+            this.config = StoreConfig.load(named);
+        } else {
+            this.config = configFile == null ? StoreConfig.builder(named).build() : StoreConfig.load(Path.of(configFile), named);
+        }
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
     }
 
     @Override

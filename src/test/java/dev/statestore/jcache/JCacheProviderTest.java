@@ -156,4 +156,21 @@ class JCacheProviderTest {
             m.destroyCache("Some.Test");
         }
     }
+
+    @Test
+    void aConfigFileAsTheUriNamesTheDataDirectoryAndSizesTheStores() throws Exception {
+        Path config = dir.resolve("statestore.yaml");
+        Files.writeString(config, "dataDir: " + dir.resolve("cachedata") + "\n"
+                + "stores:\n  orders:\n    entries: 5000\n");
+        CacheManager m = provider.getCacheManager(config.toUri(), null, null); // as Spring Boot passes spring.cache.jcache.config
+        managers.add(m);
+        Cache<String, String> c = m.createCache("orders",
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        c.put("k", "v");
+        Path data = c.unwrap(StateStore.class).dataDir();
+        if (System.getProperty("statestore.dataDir") == null) { // which overrides a config file's dataDir, as for the agent
+            assertEquals(dir.resolve("cachedata"), data);
+        }
+        assertTrue(Files.readString(data.resolve("orders").resolve("store.json")).contains("5000"));
+    }
 }
