@@ -20,6 +20,7 @@ import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.spi.CachingProvider;
 
@@ -62,6 +63,10 @@ class JCacheMultiProcessTest {
             ask(a, "put greeting bonjour", "ok");
             ask(a, "put other x", "ok");
             assertEquals("event UPDATED greeting bonjour", b.readLine(WAIT));
+            assertEquals("event CREATED other x", b.readLine(WAIT));
+            ask(a, "remove other", "ok");
+            assertEquals("event REMOVED other null", b.readLine(WAIT)); // no old value: the journal records new values only
+            ask(a, "put other x", "ok");
             assertEquals("event CREATED other x", b.readLine(WAIT));
 
             a.writeLine("incr counter 1500");
@@ -118,6 +123,10 @@ class JCacheMultiProcessTest {
                         cache.put(w[1], w[2]);
                         System.out.println("ok");
                         break;
+                    case "remove":
+                        cache.remove(w[1]);
+                        System.out.println("ok");
+                        break;
                     case "get":
                         System.out.println(cache.get(w[1]));
                         break;
@@ -145,7 +154,7 @@ class JCacheMultiProcessTest {
 
     /** Prints the events it hears. */
     public static final class Printer implements CacheEntryCreatedListener<String, Object>, CacheEntryUpdatedListener<String, Object>,
-            java.io.Serializable {
+            CacheEntryRemovedListener<String, Object>, java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -155,6 +164,11 @@ class JCacheMultiProcessTest {
 
         @Override
         public void onUpdated(Iterable<CacheEntryEvent<? extends String, ?>> events) {
+            print(events);
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ?>> events) {
             print(events);
         }
 
