@@ -16,6 +16,8 @@ final class JCacheProperties {
     static final String CONFIG = "statestore.config";
     /** Java serialization allow-list (jdk.serialFilter syntax, final '!*' implied); unset: serialization off. */
     static final String SERIAL_FILTER = "statestore.jcache.serialFilter";
+    /** Seconds between background passes removing expired entries ({@link ExpirySweep}); 0: none. */
+    static final String SWEEP_SECONDS = "statestore.jcache.sweepSeconds";
     /** Classes admitted when read back from JSON ({@link JsonTypes}). */
     static final String JSON_TYPES = "statestore.jcache.jsonTypes";
 

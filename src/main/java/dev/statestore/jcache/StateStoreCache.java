@@ -74,10 +74,11 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object subscriptionLock = new Object();
     private Subscription remote; // guarded by subscriptionLock
+    private final java.util.concurrent.ScheduledFuture<?> sweep; // null for eternal caches
 
     @SuppressWarnings("unchecked")
     StateStoreCache(StateStoreCacheManager manager, String name, String storeName, Configuration<K, V> given,
-                    StateStore store, StoreMap<Object, CacheValue> map) {
+                    StateStore store, StoreMap<Object, CacheValue> map, long sweepSeconds) {
         this.manager = manager;
         this.name = name;
         this.storeName = storeName;
@@ -104,6 +105,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         if (!listeners.isEmpty()) {
             subscribeRemote();
         }
+        this.sweep = eternal ? null : ExpirySweep.every(sweepSeconds, this::sweepExpired);
         if (configuration.isManagementEnabled()) {
             setManagementEnabled(true);
         }
@@ -193,6 +195,29 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             }
             return null;
         });
+    }
+
+    /** The background pass of {@link ExpirySweep}: removes the expired entries, reporting them. */
+    void sweepExpired() {
+        try {
+            long now = System.currentTimeMillis();
+            List<CacheEvent<K, V>> events = new ArrayList<>(0);
+            for (Map.Entry<Object, CacheValue> e : map.entrySet()) {
+                if (closed.get()) {
+                    return;
+                }
+                if (e.getValue().expiredAt(now)) {
+                    @SuppressWarnings("unchecked")
+                    K key = (K) e.getKey();
+                    expire(key, now, events);
+                }
+            }
+            listeners.dispatch(events);
+        } catch (RuntimeException e) {
+            if (!closed.get()) {
+                LOG.warn("cache {}: the expiry sweep failed; it runs again later", name, e);
+            }
+        }
     }
 
     /** Removes the entry of {@code key} if it is (still) expired, reporting it. */
@@ -991,6 +1016,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     /** Closes what this handle holds: MXBeans, the subscription, loader, writer, policy, listeners, and its store. */
     void closeResources() {
         closed.set(true);
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
         CacheManagement.unregister(this, "CacheStatistics");
         CacheManagement.unregister(this, "CacheConfiguration");
         synchronized (subscriptionLock) {

@@ -124,7 +124,8 @@ final class StateStoreCacheManager implements CacheManager {
             if (marker == null) {
                 CacheDirectory.write(dataDir, storeName, new CacheDirectory.Marker(cacheName, keyType, valueType));
             }
-            StateStoreCache<K, V> cache = new StateStoreCache<>(this, cacheName, storeName, configuration, store, map);
+            long sweepSeconds = ExpirySweep.seconds(JCacheProperties.get(properties, JCacheProperties.SWEEP_SECONDS));
+            StateStoreCache<K, V> cache = new StateStoreCache<>(this, cacheName, storeName, configuration, store, map, sweepSeconds);
             caches.put(cacheName, cache);
             return cache;
         } catch (RuntimeException e) {

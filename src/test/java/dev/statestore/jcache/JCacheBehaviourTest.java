@@ -67,6 +67,47 @@ class JCacheBehaviourTest {
         assertFalse(again.containsKey("k"));
     }
 
+    @Test
+    void expiredEntriesNobodyReadsAreSweptAndReportedExpired() throws InterruptedException {
+        Properties p = new Properties();
+        p.setProperty(JCacheProperties.SERIAL_FILTER, "");
+        p.setProperty(JCacheProperties.SWEEP_SECONDS, "1");
+        CacheManager m = provider.getCacheManager(dir.toUri(), getClass().getClassLoader(), p);
+        managers.add(m);
+        java.util.concurrent.atomic.AtomicInteger expired = new java.util.concurrent.atomic.AtomicInteger();
+        MutableConfiguration<String, String> config = new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 200)))
+                .addCacheEntryListenerConfiguration(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+                        javax.cache.configuration.FactoryBuilder.factoryOf(new ExpiryCounter(expired)), null, true, true));
+        Cache<String, String> cache = m.createCache("swept", config);
+        for (int i = 0; i < 10; i++) {
+            cache.put("k" + i, "v");
+        }
+        @SuppressWarnings("unchecked")
+        dev.statestore.StoreMap<Object, ?> store = cache.unwrap(dev.statestore.StoreMap.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (store.longSize() > 0) { // nobody reads them: only the sweep removes them
+            assertTrue(System.nanoTime() < deadline, "the sweep should have removed the expired entries");
+            Thread.sleep(50); // polling a timer-driven sweep
+        }
+        assertEquals(10, expired.get());
+    }
+
+    /** Counts expiry events. */
+    static final class ExpiryCounter implements javax.cache.event.CacheEntryExpiredListener<String, String>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final transient java.util.concurrent.atomic.AtomicInteger count;
+
+        ExpiryCounter(java.util.concurrent.atomic.AtomicInteger count) {
+            this.count = count;
+        }
+
+        @Override
+        public void onExpired(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> count.incrementAndGet());
+        }
+    }
+
     /** A value of a class in the Java serialization allow-list. */
     static final class Parcel implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
