@@ -180,6 +180,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
 
     /** Applies the policy's expiry for an access to a live entry: a deadline-only write, which no listener hears. */
     private void touch(K key, CacheValue seen, long now) {
+        if (eternal) {
+            return; // EternalExpiryPolicy: an access never changes a deadline
+        }
         Duration d = accessDuration();
         if (d == null) {
             return;
