@@ -4,7 +4,6 @@ import dev.statestore.Codec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * What a cache stores per key: the value, its absolute expiry deadline and how it was written.
@@ -41,7 +40,7 @@ record CacheValue(int flags, long deadline, Object value) {
     }
 
     /** The codec of a cache's stored values over {@code values}. */
-    static Codec<CacheValue> codec(Codec<Object> values) {
+    static Codec<CacheValue> codec(ObjectCodec values) {
         return new Codec<>() {
             @Override
             public String id() {
@@ -66,7 +65,7 @@ record CacheValue(int flags, long deadline, Object value) {
                     throw new IllegalArgumentException("a JCache entry of " + bytes.length + " bytes is too short");
                 }
                 long deadline = ByteBuffer.wrap(bytes, 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                return new CacheValue(bytes[0], deadline, values.decode(Arrays.copyOfRange(bytes, HEADER, bytes.length)));
+                return new CacheValue(bytes[0], deadline, values.decode(bytes, HEADER));
             }
         };
     }

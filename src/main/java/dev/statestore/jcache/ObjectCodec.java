@@ -138,35 +138,41 @@ final class ObjectCodec implements Codec<Object> {
 
     @Override
     public Object decode(byte[] bytes) {
-        if (bytes.length == 0) {
+        return decode(bytes, 0);
+    }
+
+    /** Decodes the encoding that starts at {@code from} and runs to the end of {@code bytes} (no copy of it first). */
+    Object decode(byte[] bytes, int from) {
+        if (bytes.length <= from) {
             throw new IllegalArgumentException("empty encoding");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1).order(ByteOrder.LITTLE_ENDIAN);
-        switch (bytes[0]) {
-            case STRING: return new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+        int p = from + 1; // the payload
+        ByteBuffer b = ByteBuffer.wrap(bytes, p, bytes.length - p).order(ByteOrder.LITTLE_ENDIAN);
+        switch (bytes[from]) {
+            case STRING: return new String(bytes, p, bytes.length - p, StandardCharsets.UTF_8);
             case LONG: return b.getLong();
             case INT: return b.getInt();
             case SHORT: return b.getShort();
-            case BYTE: return bytes[1];
-            case BOOLEAN: return bytes[1] != 0;
+            case BYTE: return bytes[p];
+            case BOOLEAN: return bytes[p] != 0;
             case CHAR: return b.getChar();
             case DOUBLE: return Double.longBitsToDouble(b.getLong());
             case FLOAT: return Float.intBitsToFloat(b.getInt());
-            case BYTES: return Arrays.copyOfRange(bytes, 1, bytes.length);
-            case BIG_INTEGER: return new BigInteger(Arrays.copyOfRange(bytes, 1, bytes.length));
-            case BIG_DECIMAL: return new BigDecimal(text(bytes, 1));
+            case BYTES: return Arrays.copyOfRange(bytes, p, bytes.length);
+            case BIG_INTEGER: return new BigInteger(Arrays.copyOfRange(bytes, p, bytes.length));
+            case BIG_DECIMAL: return new BigDecimal(text(bytes, p));
             case UUID_TAG: return new UUID(b.getLong(), b.getLong());
             case DATE: return new Date(b.getLong());
-            case INSTANT: return Instant.parse(text(bytes, 1));
-            case LOCAL_DATE: return LocalDate.parse(text(bytes, 1));
-            case LOCAL_DATE_TIME: return LocalDateTime.parse(text(bytes, 1));
-            case DURATION: return Duration.parse(text(bytes, 1));
-            case ENUM: return decodeEnum(bytes);
+            case INSTANT: return Instant.parse(text(bytes, p));
+            case LOCAL_DATE: return LocalDate.parse(text(bytes, p));
+            case LOCAL_DATE_TIME: return LocalDateTime.parse(text(bytes, p));
+            case DURATION: return Duration.parse(text(bytes, p));
+            case ENUM: return decodeEnum(bytes, p);
             case SPRING_NULL: return jsonTypes.springNullValue();
             case JSON: {
                 int length = b.getShort() & 0xffff;
-                String className = new String(bytes, 3, length, StandardCharsets.UTF_8);
-                return jsonTypes.decode(className, Arrays.copyOfRange(bytes, 3 + length, bytes.length));
+                String className = new String(bytes, p + 2, length, StandardCharsets.UTF_8);
+                return jsonTypes.decode(className, Arrays.copyOfRange(bytes, p + 2 + length, bytes.length));
             }
             case SERIAL:
                 if (serialization == null) {
@@ -174,20 +180,20 @@ final class ObjectCodec implements Codec<Object> {
                             + " has not opted in to: set " + JCacheProperties.SERIAL_FILTER + " (an ObjectInputFilter allow-list)"
                             + " as a system property, a CacheManager property or on the cache");
                 }
-                return serialization.deserialize(Arrays.copyOfRange(bytes, 1, bytes.length));
+                return serialization.deserialize(Arrays.copyOfRange(bytes, p, bytes.length));
             default:
-                throw new IllegalArgumentException("unknown JCache encoding tag " + bytes[0]);
+                throw new IllegalArgumentException("unknown JCache encoding tag " + bytes[from]);
         }
     }
 
-    private Object decodeEnum(byte[] bytes) {
-        int length = ((bytes[1] & 0xff) | (bytes[2] & 0xff) << 8);
-        String className = new String(bytes, 3, length, StandardCharsets.UTF_8);
+    private Object decodeEnum(byte[] bytes, int p) {
+        int length = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8;
+        String className = new String(bytes, p + 2, length, StandardCharsets.UTF_8);
         Class<?> type = jsonTypes.allowedEnum(className);
         if (!type.isEnum()) {
             throw new IllegalArgumentException(className + " is not an enum");
         }
-        String constant = text(bytes, 3 + length);
+        String constant = text(bytes, p + 2 + length);
         for (Object c : type.getEnumConstants()) {
             if (((Enum<?>) c).name().equals(constant)) {
                 return c;
