@@ -1,11 +1,7 @@
 package dev.statestore.jcache;
 
-import dev.statestore.ChangeEvent;
-import dev.statestore.ChangeType;
-import dev.statestore.Position;
 import dev.statestore.StateStore;
 import dev.statestore.StoreMap;
-import dev.statestore.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +26,6 @@ import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.EventType;
-import javax.cache.expiry.Duration;
-import javax.cache.expiry.EternalExpiryPolicy;
-import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
@@ -55,7 +48,6 @@ import javax.cache.processor.EntryProcessorResult;
  */
 final class StateStoreCache<K, V> implements Cache<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(StateStoreCache.class);
-    private static final long PID = ProcessHandle.current().pid();
 
     private final StateStoreCacheManager manager;
     private final String name;
@@ -65,15 +57,14 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final StoreMap<Object, CacheValue> map;
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
-    private final ExpiryPolicy expiry;
+    private final ExpiryDeadlines deadlines;
     /** Whether entries never expire (EternalExpiryPolicy): puts need not read the old entry's deadline. */
     private final boolean eternal;
     private final Listeners<K, V> listeners = new Listeners<>();
     private final CacheStatistics statistics;
     private final CacheManagement management;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object subscriptionLock = new Object();
-    private Subscription remote; // guarded by subscriptionLock
+    private final RemoteEvents<K, V> remote;
     private final java.util.concurrent.ScheduledFuture<?> sweep; // null for eternal caches
 
     @SuppressWarnings("unchecked")
@@ -95,15 +86,16 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         this.loader = configuration.getCacheLoaderFactory() == null ? null : configuration.getCacheLoaderFactory().create();
         this.writer = configuration.getCacheWriterFactory() == null ? null
                 : (CacheWriter<K, V>) configuration.getCacheWriterFactory().create();
-        this.expiry = configuration.getExpiryPolicyFactory().create();
-        this.eternal = expiry instanceof EternalExpiryPolicy;
+        this.deadlines = new ExpiryDeadlines(configuration.getExpiryPolicyFactory().create());
+        this.eternal = deadlines.eternal();
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
             listeners.add(l);
         }
+        this.remote = new RemoteEvents<>(this, map, listeners);
         this.statistics = new CacheStatistics(this::liveEntries);
         this.management = new CacheManagement(this);
         if (!listeners.isEmpty()) {
-            subscribeRemote();
+            remote.start();
         }
         this.sweep = eternal ? null : ExpirySweep.every(sweepSeconds, this::sweepExpired);
         if (configuration.isManagementEnabled()) {
@@ -162,7 +154,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 if (value == null) {
                     return null;
                 }
-                long deadline = creationDeadline(t);
+                long deadline = deadlines.creation(t);
                 if (deadline > t) {
                     m.put(key, new CacheValue(CacheValue.CREATED, deadline, value));
                     events.add(event(EventType.CREATED, key, value, null));
@@ -183,11 +175,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         if (eternal) {
             return; // EternalExpiryPolicy: an access never changes a deadline
         }
-        Duration d = accessDuration();
-        if (d == null) {
-            return;
-        }
-        long deadline = d.getAdjustedTime(now);
+        long deadline = deadlines.access(seen.deadline(), now);
         if (deadline == seen.deadline()) {
             return;
         }
@@ -359,7 +347,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             if (expired) {
                 events.add(event(EventType.EXPIRED, key, (V) c.value(), (V) c.value()));
             }
-            long deadline = creationDeadline(now);
+            long deadline = deadlines.creation(now);
             if (deadline <= now) {
                 if (expired) {
                     m.remove(key);
@@ -377,7 +365,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         if (writeThrough) {
             write(key, value);
         }
-        m.put(key, new CacheValue(0, updateDeadline(c.deadline(), now), value));
+        m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), value));
         events.add(event(EventType.UPDATED, key, value, old));
         return Put.UPDATED;
     }
@@ -623,7 +611,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             }
             if (Objects.deepEquals(c.value(), oldValue)) {
                 write(key, newValue);
-                m.put(key, new CacheValue(0, updateDeadline(c.deadline(), now), newValue));
+                m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), newValue));
                 events.add(event(EventType.UPDATED, key, newValue, (V) c.value()));
                 outcome[0] = 2;
             } else {
@@ -673,7 +661,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 return null;
             }
             write(key, value);
-            m.put(key, new CacheValue(0, updateDeadline(c.deadline(), now), value));
+            m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), value));
             events.add(event(EventType.UPDATED, key, value, (V) c.value()));
             return (V) c.value();
         });
@@ -817,7 +805,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                     if (entry.operation() == ProcessorEntry.Operation.CREATE) {
                         write(key, entry.value());
                     }
-                    long deadline = creationDeadline(now);
+                    long deadline = deadlines.creation(now);
                     if (deadline > now) {
                         m.put(key, new CacheValue(CacheValue.CREATED, deadline, entry.value()));
                         events.add(event(EventType.CREATED, key, entry.value(), null));
@@ -829,7 +817,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 }
                 case UPDATE:
                     write(key, entry.value());
-                    m.put(key, new CacheValue(0, updateDeadline(c.deadline(), now), entry.value()));
+                    m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), entry.value()));
                     events.add(event(EventType.UPDATED, key, entry.value(), (V) c.value()));
                     if (stats) {
                         statistics.put();
@@ -940,7 +928,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
         listeners.add(listenerConfiguration);
         configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
-        subscribeRemote();
+        remote.start();
     }
 
     @Override
@@ -951,44 +939,6 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
             closeQuietly(r.listener());
         }
-    }
-
-    /**
-     * Hears other processes' changes from the store's journal (from its end), once a listener is
-     * registered. Changes of this process were delivered locally with their old values: skipped by PID.
-     */
-    private void subscribeRemote() {
-        if (!map.hasJournal()) {
-            return;
-        }
-        synchronized (subscriptionLock) {
-            if (remote == null) {
-                remote = map.subscribe(Position.END, this::onRemoteChange);
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void onRemoteChange(ChangeEvent<Object, CacheValue> e) {
-        if (e.writerPid() == PID || closed.get() || listeners.isEmpty()) {
-            return;
-        }
-        K key = (K) e.key();
-        CacheEvent<K, V> event;
-        if (e.type() == ChangeType.PUT) {
-            CacheValue c = e.value();
-            if (c == null || c.touch()) {
-                return;
-            }
-            event = new CacheEvent<>(this, c.created() ? EventType.CREATED : EventType.UPDATED, key, (V) c.value(), null, false);
-        } else if (e.type() == ChangeType.EXPIRE) {
-            event = new CacheEvent<>(this, EventType.EXPIRED, key, null, null, false);
-        } else if (e.type() == ChangeType.CLEAR) {
-            return; // Cache.clear() notifies no listener
-        } else {
-            event = new CacheEvent<>(this, EventType.REMOVED, key, null, null, false);
-        }
-        listeners.dispatch(List.of(event));
     }
 
     // ------------------------------------------------------------------ lifecycle, configuration
@@ -1024,15 +974,10 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         }
         CacheManagement.unregister(this, "CacheStatistics");
         CacheManagement.unregister(this, "CacheConfiguration");
-        synchronized (subscriptionLock) {
-            if (remote != null) {
-                remote.close();
-                remote = null;
-            }
-        }
+        remote.close();
         closeQuietly(loader);
         closeQuietly(writer);
-        closeQuietly(expiry);
+        closeQuietly(deadlines.policy());
         for (Listeners.Registration<K, V> r : listeners.all()) {
             closeQuietly(r.listener());
         }
@@ -1156,39 +1101,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
 
     /** Inside a step: the access expiry of a live entry. */
     private void touchIn(Map<Object, CacheValue> m, K key, CacheValue c, long now) {
-        Duration d = accessDuration();
-        if (d != null) {
-            long deadline = d.getAdjustedTime(now);
-            if (deadline != c.deadline()) {
-                m.put(key, new CacheValue(CacheValue.TOUCH, deadline, c.value()));
-            }
-        }
-    }
-
-    private Duration accessDuration() {
-        try {
-            return expiry.getExpiryForAccess();
-        } catch (Throwable t) {
-            return null; // the spec: an entry's expiry is left as it was when the policy fails
-        }
-    }
-
-    private long creationDeadline(long now) {
-        Duration d;
-        try {
-            d = expiry.getExpiryForCreation();
-        } catch (Throwable t) {
-            d = Duration.ETERNAL;
-        }
-        return d == null ? CacheValue.ETERNAL : d.getAdjustedTime(now);
-    }
-
-    private long updateDeadline(long current, long now) {
-        try {
-            Duration d = expiry.getExpiryForUpdate();
-            return d == null ? current : d.getAdjustedTime(now);
-        } catch (Throwable t) {
-            return current;
+        long deadline = deadlines.access(c.deadline(), now);
+        if (deadline != c.deadline()) {
+            m.put(key, new CacheValue(CacheValue.TOUCH, deadline, c.value()));
         }
     }
 
