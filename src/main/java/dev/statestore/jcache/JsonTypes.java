@@ -64,8 +64,20 @@ final class JsonTypes {
 
     byte[] encode(Object value) {
         Class<?> c = value.getClass();
-        WRITTEN.putIfAbsent(c.getName(), c);
-        return codec(c).encode(value);
+        byte[] json = codec(c).encode(value);
+        if (!WRITTEN.containsKey(c.getName())) {
+            // the first of its class: stored only if it can be read back (a POJO without a constructor
+            // Jackson can use would otherwise fail on every later get)
+            try {
+                codec(c).decode(json);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("statestore JCache stores a " + c.getName() + " as JSON, but cannot read"
+                        + " it back (" + e.getMessage() + "): make it a record, or give it a no-argument constructor or a"
+                        + " @JsonCreator, or opt in to Java serialization with " + JCacheProperties.SERIAL_FILTER, e);
+            }
+            WRITTEN.putIfAbsent(c.getName(), c);
+        }
+        return json;
     }
 
     /** Admits {@code c} from now on in this JVM: the application handed us one of its instances. */

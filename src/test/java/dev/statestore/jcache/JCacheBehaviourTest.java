@@ -158,6 +158,27 @@ class JCacheBehaviourTest {
         assertEquals(new NeverStoredHere("x"), open.decode(stored));
     }
 
+    /** A POJO Jackson can write but not create: no usable constructor. */
+    static final class NoConstructor {
+        private final String name;
+
+        NoConstructor(String name) {
+            this.name = name;
+        }
+
+        public String getName() {
+            return name;
+        }
+    }
+
+    @Test
+    void aPojoThatJsonCannotReadBackIsRefusedWhenStoredNotOnEveryLaterGet() {
+        Cache<Object, Object> cache = manager("").createCache("pojos", new MutableConfiguration<>());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cache.put("k", new NoConstructor("x")));
+        assertTrue(e.getMessage().contains("cannot read it back"), e.getMessage());
+        assertFalse(cache.containsKey("k"));
+    }
+
     @Test
     void jdkValueTypesRoundTripAndEqualKeysEncodeEqually() {
         ObjectCodec codec = new ObjectCodec(new JsonTypes(null, List.of(), getClass().getClassLoader()), null);
