@@ -120,7 +120,14 @@ final class JsonTypes {
     Class<?> allowedClass(String name) {
         Class<?> written = WRITTEN.get(name);
         if (written != null) {
-            return written;
+            if (written.getClassLoader() == classLoader) {
+                return written;
+            }
+            try { // a trusted name: this cache's class loader's class of it (another loader stored one)
+                return Class.forName(name, false, classLoader);
+            } catch (ClassNotFoundException e) {
+                return written;
+            }
         }
         for (Class<?> c : configured) {
             if (c.getName().equals(name)) {
