@@ -55,6 +55,8 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final MutableConfiguration<K, V> configuration;
     private final StateStore store;
     private final StoreMap<Object, CacheValue> map;
+    /** The store's directory: the key of {@link #OPEN}. */
+    private final java.nio.file.Path storeDir;
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
     private final ExpiryDeadlines deadlines;
@@ -64,6 +66,12 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final CacheStatistics statistics;
     private final CacheManagement management;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * The open caches of this JVM, by store directory: a change made through one is delivered to the
+     * listeners of every one (another CacheManager's too), since their journal subscriptions skip
+     * this JVM's changes.
+     */
+    private static final Map<java.nio.file.Path, Set<StateStoreCache<?, ?>>> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
     private final RemoteEvents<K, V> remote;
     private final java.util.concurrent.ScheduledFuture<?> sweep; // null for eternal caches
 
@@ -75,6 +83,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         this.storeName = storeName;
         this.store = store;
         this.map = map;
+        this.storeDir = store.dataDir().resolve(storeName);
         if (given instanceof CompleteConfiguration) {
             this.configuration = new MutableConfiguration<>((CompleteConfiguration<K, V>) given);
         } else {
@@ -98,6 +107,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             remote.start();
         }
         this.sweep = eternal ? null : ExpirySweep.every(sweepSeconds, this::sweepExpired);
+        OPEN.computeIfAbsent(storeDir, d -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(this);
         if (configuration.isManagementEnabled()) {
             setManagementEnabled(true);
         }
@@ -118,7 +128,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         List<CacheEvent<K, V>> events = new ArrayList<>(0);
         V v = getValue(key, events);
-        listeners.dispatch(events);
+        dispatch(events);
         return v;
     }
 
@@ -203,11 +213,61 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                     expire(key, now, events);
                 }
             }
-            listeners.dispatch(events);
+            dispatch(events);
         } catch (RuntimeException e) {
             if (!closed.get()) {
                 LOG.warn("cache {}: the expiry sweep failed; it runs again later", name, e);
             }
+        }
+    }
+
+    /** Delivers the events of a change made through this cache, here and to the other open caches of its store in this JVM. */
+    private void dispatch(List<CacheEvent<K, V>> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Set<StateStoreCache<?, ?>> open = OPEN.get(storeDir);
+        if (open != null && open.size() > 1) {
+            for (StateStoreCache<?, ?> peer : open) {
+                if (peer != this) {
+                    peer.fromPeer(events);
+                }
+            }
+        }
+        listeners.dispatch(events);
+    }
+
+    /** Whether a listener of this or another open cache of this JVM on the store hears its changes. */
+    private boolean listenedToInThisJvm() {
+        if (!listeners.isEmpty()) {
+            return true;
+        }
+        Set<StateStoreCache<?, ?>> open = OPEN.get(storeDir);
+        if (open != null && open.size() > 1) {
+            for (StateStoreCache<?, ?> peer : open) {
+                if (!peer.listeners.isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The events of a change made through another cache handle of this JVM on the same store. */
+    @SuppressWarnings("unchecked")
+    private void fromPeer(List<? extends CacheEvent<?, ?>> events) {
+        if (listeners.isEmpty() || closed.get()) {
+            return;
+        }
+        List<CacheEvent<K, V>> mine = new ArrayList<>(events.size());
+        for (CacheEvent<?, ?> e : events) {
+            mine.add(new CacheEvent<>(this, e.getEventType(), (K) e.getKey(), (V) e.getValue(), (V) e.getOldValue(),
+                    e.isOldValueAvailable()));
+        }
+        try {
+            listeners.dispatch(mine);
+        } catch (RuntimeException e) {
+            LOG.warn("cache {}: a listener failed on a change made through another CacheManager of this JVM", name, e);
         }
     }
 
@@ -239,7 +299,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 result.put(key, v);
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return result;
     }
 
@@ -309,7 +369,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         checkTypes(key, value);
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        if (eternal && listeners.isEmpty() && !(configuration.isWriteThrough() && writer != null)) {
+        if (eternal && !listenedToInThisJvm() && !(configuration.isWriteThrough() && writer != null)) {
             // nothing here needs the old value: one compute, as cheap as StoreMap.put, still telling
             // other processes' listeners a creation from an update
             long now = System.currentTimeMillis();
@@ -328,7 +388,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             statistics.put();
             statistics.putTime(System.nanoTime() - start);
         }
-        listeners.dispatch(events);
+        dispatch(events);
     }
 
     private enum Put { NONE, CREATED, UPDATED }
@@ -397,7 +457,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.putTime(System.nanoTime() - start);
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return (V) result[0];
     }
 
@@ -447,7 +507,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             statistics.puts(puts);
             statistics.putTime(System.nanoTime() - start);
         }
-        listeners.dispatch(events);
+        dispatch(events);
         if (failure != null) {
             throw failure;
         }
@@ -477,7 +537,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.miss();
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return p != Put.NONE;
     }
 
@@ -508,7 +568,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             statistics.removal();
             statistics.removeTime(System.nanoTime() - start);
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return removed;
     }
 
@@ -552,7 +612,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.miss();
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return outcome[0] == 2;
     }
 
@@ -587,7 +647,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.miss();
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return result;
     }
 
@@ -632,7 +692,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.miss();
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return outcome[0] == 2;
     }
 
@@ -675,7 +735,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 statistics.miss();
             }
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return old;
     }
 
@@ -745,7 +805,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             }
             statistics.removeTime(System.nanoTime() - start);
         }
-        listeners.dispatch(events);
+        dispatch(events);
         if (failure != null) {
             throw failure;
         }
@@ -841,7 +901,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         if (stats) {
             statistics.getTime(System.nanoTime() - start);
         }
-        listeners.dispatch(events);
+        dispatch(events);
         return result;
     }
 
@@ -969,6 +1029,10 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     /** Closes what this handle holds: MXBeans, the subscription, loader, writer, policy, listeners, and its store. */
     void closeResources() {
         closed.set(true);
+        OPEN.computeIfPresent(storeDir, (d, open) -> {
+            open.remove(this);
+            return open.isEmpty() ? null : open;
+        });
         if (sweep != null) {
             sweep.cancel(false);
         }

@@ -173,4 +173,52 @@ class JCacheProviderTest {
         }
         assertTrue(Files.readString(data.resolve("orders").resolve("store.json")).contains("5000"));
     }
+
+    @Test
+    void twoCacheManagersOfOneJvmHearEachOthersChangesWithOldValues() {
+        CacheManager a = manager();
+        CacheManager b = new StateStoreCachingProvider().getCacheManager(dir.toUri(), null, null);
+        managers.add(b);
+        Cache<String, String> viaA = a.createCache("shared",
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        Cache<String, String> viaB = b.getCache("shared", String.class, String.class);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        viaB.registerCacheEntryListener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+                javax.cache.configuration.FactoryBuilder.factoryOf(new Recorder(heard)), null, true, true));
+        viaA.put("k", "v1");
+        viaA.put("k", "v2");
+        viaA.remove("k");
+        assertEquals(List.of("CREATED k v1 null", "UPDATED k v2 v1", "REMOVED k v2 v2"), heard);
+    }
+
+    /** Records the events it hears as "TYPE key value old". */
+    static final class Recorder implements javax.cache.event.CacheEntryCreatedListener<String, String>,
+            javax.cache.event.CacheEntryUpdatedListener<String, String>, javax.cache.event.CacheEntryRemovedListener<String, String>,
+            java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> heard;
+
+        Recorder(List<String> heard) {
+            this.heard = heard;
+        }
+
+        private void record(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> heard.add(e.getEventType() + " " + e.getKey() + " " + e.getValue() + " " + e.getOldValue()));
+        }
+
+        @Override
+        public void onCreated(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
+        }
+
+        @Override
+        public void onUpdated(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
+        }
+
+        @Override
+        public void onRemoved(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
+        }
+    }
 }
