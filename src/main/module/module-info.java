@@ -16,6 +16,7 @@
  */
 module dev.statestore {
     exports dev.statestore;
+    exports dev.statestore.jcache;
 
     requires transitive micrometer.core; // StateStore extends MeterBinder
 
@@ -33,6 +34,9 @@ module dev.statestore {
     requires java.management;
     requires jdk.unsupported;
 
+    // the JCache provider: an application that uses JCache brings cache-api itself
+    requires static cache.api;
+
     // what only the command line, the agent and the tools use
     requires static com.fasterxml.jackson.dataformat.yaml;
     requires static info.picocli;
@@ -42,6 +46,7 @@ module dev.statestore {
     requires static HdrHistogram;
     requires static jdk.httpserver;
 
+    provides javax.cache.spi.CachingProvider with dev.statestore.jcache.StateStoreCachingProvider;
     provides ch.qos.logback.classic.spi.Configurator with dev.statestore.internal.cli.CliLogging;
 
     opens dev.statestore.internal.cli to info.picocli;

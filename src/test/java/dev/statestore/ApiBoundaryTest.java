@@ -52,12 +52,19 @@ class ApiBoundaryTest {
             .should().dependOnClassesThat(resideInAPackage(INTERNAL).and(DescribedPredicate.not(type(Factory.class))))
             .because("the API calls the engine only through dev.statestore.internal.Factory");
 
+    /** The JCache provider is built on the public API alone, as any application could build it. */
+    @ArchTest
+    final ArchRule theJCacheProviderUsesOnlyThePublicApi = noClasses()
+            .that().resideInAPackage("dev.statestore.jcache..")
+            .should().dependOnClassesThat(resideInAPackage(INTERNAL))
+            .because("dev.statestore.jcache is a client of the API: a cache is a store");
+
     @ArchTest
     final ArchRule apiSignaturesNameNoInternalType = classes()
             .that().resideInAPackage(API).and().arePublic()
             .should(nameNoInternalTypeInTheirPublicSignatures());
 
-    /** The descriptor the build compiles from src/main/module into the classes (and the jar) exports the API alone. */
+    /** The descriptor the build compiles from src/main/module into the classes (and the jar) exports the API and JCache alone. */
     @Test
     void theModuleExportsOnlyTheApi() throws IOException, URISyntaxException {
         Path classes = Path.of(StateStore.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -66,7 +73,7 @@ class ApiBoundaryTest {
         try (InputStream in = Files.newInputStream(descriptor)) {
             ModuleDescriptor module = ModuleDescriptor.read(in);
             assertEquals("dev.statestore", module.name());
-            assertEquals(Set.of("dev.statestore"),
+            assertEquals(Set.of("dev.statestore", "dev.statestore.jcache"),
                     module.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
         }
     }

@@ -180,6 +180,12 @@ public final class ChildJvm implements AutoCloseable {
         return rest;
     }
 
+    /** Writes {@code line} to stdin and returns the next stdout line. */
+    public String readLineAfter(String line, Duration timeout) {
+        writeLine(line);
+        return readLine(timeout);
+    }
+
     public void writeLine(String line) {
         stdin.println(line);
     }
