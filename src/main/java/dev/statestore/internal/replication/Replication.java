@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -83,6 +85,7 @@ public final class Replication implements AutoCloseable {
         Map<String, Object> consumerProps = new HashMap<>(config.kafka());
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false); // topics are made compacted, by the shipper
         consumerProps.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, client + "-applier");
         this.applier = new Applier(store, config, new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), this::state, meters);
@@ -176,6 +179,24 @@ public final class Replication implements AutoCloseable {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
             }
+            checkCompacted(topic);
+        }
+    }
+
+    /** Warns when an existing topic is not compacted: a new host could not restore the whole store from it. */
+    private void checkCompacted(String topic) {
+        try {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            ConfigEntry policy = admin.describeConfigs(java.util.List.of(resource)).all().get(10, TimeUnit.SECONDS)
+                    .get(resource).get("cleanup.policy");
+            if (policy == null || !policy.value().contains("compact")) {
+                LOG.warn("replication: topic {} has cleanup.policy={}, not compact: its old records are deleted by age, and"
+                        + " a new host cannot restore the whole store from it; run kafka-configs.sh --alter --entity-type"
+                        + " topics --entity-name {} --add-config cleanup.policy=compact", topic,
+                        policy == null ? "?" : policy.value(), topic);
+            }
+        } catch (Exception e) {
+            LOG.debug("replication: cannot read the config of topic {}: {}", topic, e.toString());
         }
     }
 
