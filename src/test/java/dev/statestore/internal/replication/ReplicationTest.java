@@ -3,6 +3,7 @@ package dev.statestore.internal.replication;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.agent.Scrapes;
+import dev.statestore.testkit.ChildJvm;
 import dev.statestore.testkit.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -81,6 +82,14 @@ class ReplicationTest {
             onA.remove("hello");
             Host.await(() -> onB.get("hello") == null, Duration.ofSeconds(1), () -> "a remove on A did not reach B");
             assertEquals("the agents ran", onB.get("before"));
+
+            Host.await(() -> appliedOffset(b, "greetings") >= 3, Duration.ofSeconds(10), () -> "B stored no offsets");
+            try (ChildJvm status = ChildJvm.cli(b.data, "--config", b.config.toString(), "replication", "status", "greetings")) {
+                String out = String.join("\n", status.remainingLines(Host.START));
+                assertEquals(0, status.waitFor(Host.START), status.stderr());
+                assertTrue(out.contains("greetings") && out.contains("replicated") && out.contains("topic statestore.greetings")
+                        && out.matches("(?s).*partition 0 +next offset 3 .*"), out);
+            }
         }
     }
 
