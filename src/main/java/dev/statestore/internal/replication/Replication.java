@@ -165,6 +165,7 @@ public final class Replication implements AutoCloseable {
         }
         Shipper s = new Shipper(name, map, producer, topic, config.hostId(), journalId, metadata, meters, resume);
         s.start();
+        meters.register(name);
         meters.lag(name, state, ReplicationState::totalLag);
         LOG.info("replication: store '{}' ships to {} after journal entry {}", name, topic, resume);
         return s;

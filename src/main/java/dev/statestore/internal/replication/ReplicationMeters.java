@@ -25,6 +25,13 @@ final class ReplicationMeters {
         this.registry = registry;
     }
 
+    /** Registers the store's counters at 0, so that dashboards and alerts see them before the first change. */
+    void register(String store) {
+        shipped(store, 0);
+        applied(store, 0);
+        counter(errors, "statestore.replication.errors", "Failed sends, applies and Kafka calls of replication", store);
+    }
+
     void shipped(String store, long n) {
         counter(shipped, "statestore.replication.shipped", "Local changes shipped to Kafka and acknowledged", store)
                 .increment(n);

@@ -90,6 +90,19 @@ class ReplicationTest {
                 assertTrue(out.contains("greetings") && out.contains("replicated") && out.contains("topic statestore.greetings")
                         && out.matches("(?s).*partition 0 +next offset 3 .*"), out);
             }
+
+            // the replication meters the ops kit queries are exported by a replicating agent
+            java.util.Set<String> exported = Scrapes.names(Scrapes.get(URI.create("http://127.0.0.1:" + b.port + "/metrics")).body());
+            java.util.Set<String> queried = new java.util.TreeSet<>();
+            for (String file : new String[] {"ops/alerts.yml", "ops/alerts_test.yml", "ops/grafana-dashboard.json"}) {
+                Matcher m = Pattern.compile("\\bstatestore_replication_[a-z_]+\\b").matcher(readString(Path.of(file)));
+                while (m.find()) {
+                    queried.add(m.group());
+                }
+            }
+            assertTrue(queried.contains("statestore_replication_lag"), "the ops kit queries replication: " + queried);
+            queried.removeAll(exported);
+            assertEquals(java.util.Set.of(), queried, "queried by the ops kit but not exported; exported: " + exported);
         }
     }
 
@@ -209,6 +222,14 @@ class ReplicationTest {
                     () -> "the new host restored " + Map.copyOf(onC));
             assertNull(onC.get("gone"));
             assertEquals("1", onC.get("seed"));
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
