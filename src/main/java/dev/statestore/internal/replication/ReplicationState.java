@@ -201,18 +201,16 @@ final class ReplicationState {
     }
 
     /** Writes the state if it changed since the last save: temporary file, force, atomic rename. */
-    void saveIfChanged() {
+    synchronized void saveIfChanged() {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
         byte[] bytes;
-        synchronized (this) {
-            if (!dirty) {
-                return;
-            }
-            dirty = false;
-            try {
-                bytes = JSON.writeValueAsBytes(toJson());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+        try {
+            bytes = JSON.writeValueAsBytes(toJson());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
         Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
         try {
@@ -224,9 +222,7 @@ final class ReplicationState {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            synchronized (this) {
-                dirty = true;
-            }
+            dirty = true;
             throw new StateStoreException("Store '" + store + "': cannot write " + file + " (" + e + "): check the"
                     + " free space and permissions of the data directory", e);
         }

@@ -208,6 +208,9 @@ final class Shipper implements AutoCloseable {
         }
         if (!closed) {
             reader.close();
+            if (reader.isRunning()) {
+                return error; // still inside a send that blocks (Kafka unreachable): restarted at a later flush
+            }
             failure.set(null);
             startReader();
         }

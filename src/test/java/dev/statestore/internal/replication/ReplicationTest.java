@@ -109,10 +109,10 @@ class ReplicationTest {
     @Test
     void concurrentWritesToOneKeyOnTwoHostsConvergeToTheSameValue() throws Exception {
         try (Host a = host("host-a"); Host b = host("host-b")) {
-            StoreMap<String, String> onA = a.store().map("contended", String.class, String.class);
-            onA.put("seed", "1");
             a.startAgent();
             b.startAgent();
+            StoreMap<String, String> onA = a.store().map("contended", String.class, String.class); // while the agents run
+            onA.put("seed", "1");
             StoreMap<String, String> onB = b.map("contended");
             Host.await(() -> "1".equals(onB.get("seed")), Host.START, () -> "B never got the store");
 
