@@ -261,10 +261,20 @@ public final class Replication implements AutoCloseable {
         }
         maintenance.close();
         commits.close();
+        // what Kafka acknowledged is recorded, so a restart ships less again; at most 5 s (Kafka may be down)
+        Thread lastCommit = new Thread(() -> {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                LOG.warn("replication: the last flush failed: {}", e.toString());
+            }
+        }, "statestore-replication-last-commit");
+        lastCommit.setDaemon(true);
+        lastCommit.start();
         try {
-            commit(); // what Kafka acknowledged is recorded: a restart ships less again
-        } catch (RuntimeException e) {
-            LOG.warn("replication: the last flush failed: {}", e.toString());
+            lastCommit.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         shippers.values().forEach(Shipper::close);
         applier.close();
