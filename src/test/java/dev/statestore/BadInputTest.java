@@ -1,6 +1,7 @@
 package dev.statestore;
 
 import dev.statestore.conformance.Item;
+import dev.statestore.internal.cli.Main;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -430,7 +431,7 @@ class BadInputTest {
             assertTrue(full.getMessage().contains("Store 'tiny'"), full.getMessage());
             assertTrue(full.getMessage().contains("entries=100"), full.getMessage());
             assertTrue(full.getMessage().contains("maxGrowth"), full.getMessage());
-            assertTrue(full.getMessage().contains("Raise entries or maxGrowth"), full.getMessage());
+            assertTrue(full.getMessage().contains("Resize it with 'statestore compact tiny --entries N'"), full.getMessage());
             assertTrue(acknowledged.size() >= 100, "only " + acknowledged.size() + " entries fit");
 
             assertEquals(acknowledged.size(), m.size());
@@ -446,6 +447,16 @@ class BadInputTest {
         }
         try (StateStore store = StateStore.open(dir)) {
             assertEquals(acknowledged, Map.copyOf(store.map("tiny", String.class, String.class)));
+        }
+        // the fix the message names works: compact resizes, and the puts that were refused fit
+        assertEquals(0, Main.run("--data", dir.toString(), "compact", "tiny", "--entries", "10000"));
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("tiny", String.class, String.class);
+            assertEquals(acknowledged, Map.copyOf(m), "compact kept every entry");
+            for (int i = 0; i < 1_000; i++) {
+                m.put("more-" + i, "value");
+            }
+            assertEquals(acknowledged.size() + 1_000, m.size());
         }
     }
 

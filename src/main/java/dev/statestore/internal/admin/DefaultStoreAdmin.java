@@ -13,6 +13,7 @@ import dev.statestore.StoreNotFoundException;
 import dev.statestore.StoreStats;
 import dev.statestore.VerifyReport;
 import dev.statestore.internal.cache.ExpirySweeper;
+import dev.statestore.internal.files.DamagedLockState;
 import dev.statestore.internal.files.StoreFiles;
 import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.journal.Checkpoint;
@@ -36,6 +37,8 @@ import java.util.List;
  * rebuild and compact, which need it not attached by that instance.
  */
 public final class DefaultStoreAdmin implements StoreAdmin {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultStoreAdmin.class);
+
     private final DefaultStateStore store;
 
     public DefaultStoreAdmin(DefaultStateStore store) {
@@ -68,8 +71,7 @@ public final class DefaultStoreAdmin implements StoreAdmin {
             throw new IllegalStateException("Store '" + name + "' is already attached by this StateStore: recover"
                     + " runs when a store is attached; use a new StateStore");
         }
-        store.existing(name);
-        OpenedStore attached = store.attached(name);
+        OpenedStore attached = attachSettingAsideDamagedLockState(name);
         StoreOpener.OpenRepairs repairs = attached.repairs;
         int takenNow = attached.map.stripes().takeOverDeadOwners();
         List<StoreInfo.AttachedProcess> others = attached.processes.live().stream()
@@ -85,6 +87,24 @@ public final class DefaultStoreAdmin implements StoreAdmin {
         }
         return new RecoveryReport(name, repairs.reaped, repairs.stripesTakenOver + takenNow, repairs.mapRepaired,
                 others, mended, verify);
+    }
+
+    /**
+     * Attaches store {@code name}; a file of it that holds only lock state and is damaged (the
+     * process table, the stripe table) is set aside first, with no process attached, and made again.
+     */
+    private OpenedStore attachSettingAsideDamagedLockState(String name) {
+        for (int setAside = 0; ; setAside++) {
+            try {
+                store.existing(name);
+                return store.attached(name);
+            } catch (DamagedLockState e) {
+                if (setAside == 2) { // both tables, at most: a third is not this
+                    throw e;
+                }
+                StoreOpener.setAsideLockState(name, StoreFiles.storeDir(store.dataDir(), name), e.file());
+            }
+        }
     }
 
     /**
@@ -109,8 +129,11 @@ public final class DefaultStoreAdmin implements StoreAdmin {
         Checkpoint checkpoint = opened.map.withAllStripes(() -> {
             long frozen = System.nanoTime();
             try {
-                return Checkpoint.write(storeDir, journal.lastSequence(),
-                        opened.map::forEachEncodedWhileAllHeld, store.modes());
+                long last = journal.lastSequence();
+                for (Path stale : Checkpoint.setAsideBeyond(storeDir, last)) { // the journal lost what they describe
+                    LOG.warn("store '{}': checkpoint past the journal's end (sequence {}) set aside as {}", name, last, stale);
+                }
+                return Checkpoint.write(storeDir, last, opened.map::forEachEncodedWhileAllHeld, store.modes());
             } catch (IOException e) {
                 throw new StateStoreException("Store '" + name + "': cannot write a checkpoint in " + storeDir + " ("
                         + e + "): check free space and permissions", e);

@@ -1,7 +1,7 @@
 package dev.statestore.internal.admin;
 
 import dev.statestore.CorruptStoreException;
-import net.openhft.chronicle.hash.impl.SizePrefixedBlob;
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,9 +33,19 @@ public final class MapFileCheck {
     private MapFileCheck() {
     }
 
-    public static void check(String store, Path mapFile) {
-        String fix = ": restore the store from a backup ('statestore restore'), or run 'statestore recover "
-                + store + "' to rebuild it from its journal";
+    /**
+     * What to do about a lost or damaged map file: rebuild it from the journal (with no process
+     * attached), or, for a store without one, restore a backup.
+     */
+    public static String fix(String store, boolean hasJournal) {
+        return hasJournal
+                ? ": with no process using store '" + store + "', run 'statestore rebuild " + store + "' to make the map"
+                        + " again from its journal (the damaged file is kept aside), or restore a backup ('statestore restore')"
+                : ": the store has no journal to rebuild it from: restore a backup ('statestore restore')";
+    }
+
+    public static void check(String store, Path mapFile, boolean hasJournal) {
+        String fix = fix(store, hasJournal);
         long size;
         try {
             size = Files.size(mapFile);
@@ -48,25 +58,25 @@ public final class MapFileCheck {
         if (size == 0) {
             throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is empty (0 bytes)" + fix);
         }
-        if (size < SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + HEADER_MARK.length()) {
+        if (size < ChronicleMapInternals.HEADER_OFFSET + HEADER_MARK.length()) {
             throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
                     + size + " bytes)" + fix);
         }
         try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ)) {
             ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(word, SizePrefixedBlob.SIZE_WORD_OFFSET);
+            ch.read(word, ChronicleMapInternals.HEADER_SIZE_WORD_OFFSET);
             int sizeWord = word.getInt(0);
-            int headerSize = SizePrefixedBlob.extractSize(sizeWord);
-            if (!SizePrefixedBlob.isReady(sizeWord) || headerSize <= 0 || headerSize > 1 << 20) {
+            int headerSize = ChronicleMapInternals.headerSize(sizeWord);
+            if (!ChronicleMapInternals.headerReady(sizeWord) || headerSize <= 0 || headerSize > 1 << 20) {
                 throw new CorruptStoreException("Store '" + store + "': " + mapFile
                         + " is not a Chronicle Map file (no valid header)" + fix);
             }
-            if (SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET + (long) headerSize > size) {
+            if (ChronicleMapInternals.HEADER_OFFSET + (long) headerSize > size) {
                 throw new CorruptStoreException("Store '" + store + "': its map file " + mapFile + " is truncated ("
                         + size + " bytes, shorter than its own header)" + fix);
             }
             ByteBuffer header = ByteBuffer.allocate(Math.min(headerSize, 256));
-            ch.read(header, SizePrefixedBlob.SELF_BOOTSTRAPPING_HEADER_OFFSET);
+            ch.read(header, ChronicleMapInternals.HEADER_OFFSET);
             String text = new String(header.array(), 0, header.position(), StandardCharsets.ISO_8859_1);
             if (!text.contains(HEADER_MARK)) {
                 throw new CorruptStoreException("Store '" + store + "': " + mapFile

@@ -1,11 +1,15 @@
 package dev.statestore.internal.admin;
 
+import dev.statestore.CorruptStoreException;
 import dev.statestore.VerifyReport;
+import dev.statestore.internal.journal.Checkpoint;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.Replay;
 import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.internal.map.Conversion;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ public final class StoreVerifier {
 
     public static VerifyReport verify(ChronicleStoreMap<?, ?, ?, ?> store) {
         Journal journal = journalOf(store);
+        checkJournalReachesCheckpoint(store, journal);
         Replay.Result replayed = Replay.replay(journal, store.storeDir(), journal.lastSequence());
         return compare(store, replayed, encoded(store), null);
     }
@@ -48,6 +53,7 @@ public final class StoreVerifier {
 
     private static <KS, VS> VerifyReport mend(ChronicleStoreMap<?, ?, KS, VS> store, CrashRepair<KS, VS> repair) {
         Journal journal = journalOf(store);
+        checkJournalReachesCheckpoint(store, journal);
         journal.ensureOpen(); // not while every stripe is held
         return store.withAllStripes(() -> {
             Replay.Result replayed = Replay.replay(journal, store.storeDir(), journal.lastSequence());
@@ -55,6 +61,27 @@ public final class StoreVerifier {
             store.forEachEncodedWhileAllHeld((key, value) -> actual.put(ByteBuffer.wrap(key), value));
             return compare(store, replayed, actual, repair::applyJournaled);
         });
+    }
+
+    /**
+     * Refuses to compare when the journal ends before its latest checkpoint: journal files were
+     * lost, so the journal no longer records everything the map holds, and setting the map to the
+     * journal's state (what {@code recover} does for a difference) would undo acknowledged writes.
+     */
+    private static void checkJournalReachesCheckpoint(ChronicleStoreMap<?, ?, ?, ?> store, Journal journal) {
+        Checkpoint latest;
+        try {
+            latest = Checkpoint.latest(store.storeDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long last = journal.lastSequence();
+        if (latest != null && latest.sequence() > last) {
+            throw new CorruptStoreException("Store '" + store.name() + "': its journal ends (sequence " + last + ")"
+                    + " before its checkpoint " + latest.file() + " (sequence " + latest.sequence() + "): journal files"
+                    + " were lost. The map still holds every acknowledged entry: run 'statestore checkpoint "
+                    + store.name() + "' to record the map as it is and go on from there");
+        }
     }
 
     private static Journal journalOf(ChronicleStoreMap<?, ?, ?, ?> store) {

@@ -1,9 +1,8 @@
 package dev.statestore.internal.cache;
 
 import dev.statestore.internal.lock.StripeTable;
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import net.openhft.chronicle.hash.Data;
-import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
-import net.openhft.chronicle.map.impl.CompiledMapQueryContext;
 
 import java.util.function.BiConsumer;
 
@@ -36,20 +35,9 @@ public final class DeadlineMarks implements BiConsumer<Object, Data<?>> {
         if (deadline == StampLayout.NEVER) {
             return;
         }
-        int segment = segmentOf(context);
+        int segment = ChronicleMapInternals.segmentOf(context);
         if (segment >= 0) {
             table.deadlineWritten(segment);
         }
-    }
-
-    /** The segment a Chronicle context is on, or -1 for a context of another kind (never here). */
-    private static int segmentOf(Object context) {
-        if (context instanceof CompiledMapQueryContext<?, ?, ?> q) {
-            return q.segmentIndex();
-        }
-        if (context instanceof CompiledMapIterationContext<?, ?, ?> i) {
-            return i.segmentIndex();
-        }
-        return -1;
     }
 }

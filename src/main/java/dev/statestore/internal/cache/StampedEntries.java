@@ -1,18 +1,15 @@
 package dev.statestore.internal.cache;
 
 import dev.statestore.ChangeType;
+import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import dev.statestore.internal.journal.ChangeCause;
 import dev.statestore.internal.metrics.StoreMeters;
-import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.hash.ChecksumEntry;
 import net.openhft.chronicle.hash.Data;
-import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapEntry;
 import net.openhft.chronicle.map.MapSegmentContext;
-import net.openhft.chronicle.map.impl.CompiledMapIterationContext;
-import net.openhft.chronicle.map.impl.CompiledMapQueryContext;
 
 import java.util.function.UnaryOperator;
 
@@ -94,13 +91,12 @@ public final class StampedEntries<K> {
                    long accessTtlMillis) {
         this.map = map;
         this.meters = meters;
-        VanillaChronicleHash<?, ?, ?, ?> hash = (VanillaChronicleHash<?, ?, ?, ?>) map;
-        this.checksums = hash.checksumEntries;
+        this.checksums = ChronicleMapInternals.checksumEntries(map);
         this.entryBounds = maxEntries > 0 ? segmentBounds(maxEntries, segments) : null;
         if (maxBytes > 0) {
             this.chunkBounds = segmentBounds(maxBytes, segments);
             for (int s = 0; s < segments; s++) {
-                chunkBounds[s] /= hash.chunkSize;
+                chunkBounds[s] /= ChronicleMapInternals.chunkSize(map);
             }
         } else {
             this.chunkBounds = null;
@@ -270,39 +266,6 @@ public final class StampedEntries<K> {
         return n[0];
     }
 
-    /**
-     * The chunks allocated in the segment of {@code c}, over all its tiers: the set bits of their
-     * free lists (see the class comment); the caller holds the segment's stripe. The bits are
-     * counted straight from memory, a long at a time: Chronicle's own
-     * {@code freeList().cardinality()} reads them through its access abstraction, which made a
-     * count take about twice as long (BoundedPutBench.resize: 0.47 against 0.23 us for 16 segments
-     * of 34,392 chunks). A tier's free list lies after its hash lookup and its counters area, as
-     * Chronicle's {@code initSegment} places it; EntryBytesTest checks the count against
-     * Chronicle's {@code segmentStats()}.
-     */
-    public static long usedChunks(MapSegmentContext<?, ?, ?> c) {
-        CompiledMapIterationContext<?, ?, ?> tiers = (CompiledMapIterationContext<?, ?, ?>) c;
-        VanillaChronicleHash<?, ?, ?, ?> h = tiers.h();
-        long freeListOffset = h.tierHashLookupOuterSize + VanillaChronicleHash.TIER_COUNTERS_AREA_SIZE;
-        int longs = (int) (h.tierFreeListInnerSize / Long.BYTES); // at most 2^30 chunks a tier
-        tiers.goToFirstTier();
-        long used = bitCount(tiers.tierBaseAddr() + freeListOffset, longs);
-        while (tiers.hasNextTier()) {
-            tiers.nextTier();
-            used += bitCount(tiers.tierBaseAddr() + freeListOffset, longs);
-        }
-        return used;
-    }
-
-    /** Set bits in {@code longs} longs from {@code address}. */
-    private static long bitCount(long address, int longs) {
-        long bits = 0;
-        for (int i = 0; i < longs; i++) {
-            bits += Long.bitCount(UnsafeMemory.MEMORY.readLong(address + ((long) i << 3)));
-        }
-        return bits;
-    }
-
     /** How much to take away from {@code used} to end at {@code bound - bound/64} when it is over {@code bound}; else 0. */
     private static long excess(long used, long bound) {
         return used <= bound ? 0 : used - bound + bound / 64;
@@ -333,7 +296,7 @@ public final class StampedEntries<K> {
         long used; // chunks; -1: not counted
         try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
             size = c.size();
-            used = chunkBounds == null || !grown ? -1 : usedChunks(c);
+            used = chunkBounds == null || !grown ? -1 : ChronicleMapInternals.usedChunks(c);
         }
         long entriesOver = entryBounds == null ? 0 : excess(size, entryBounds[segment]);
         long chunksOver = used < 0 ? 0 : excess(used, chunkBounds[segment]);
@@ -399,11 +362,10 @@ public final class StampedEntries<K> {
      */
     private void scan(int segment, EvictionCandidates list, long now, long entriesOver, long chunksOver) {
         try (MapSegmentContext<K, byte[], ?> c = map.segmentContext(segment)) {
-            CompiledMapIterationContext<?, ?, ?> entry = (CompiledMapIterationContext<?, ?, ?>) c; // the current entry
             long oversized = chunkBounds == null ? Long.MAX_VALUE : chunkBounds[segment];
             list.startScan(Math.max(entriesOver, c.size() / LOOKAHEAD), chunksOver);
             c.forEachSegmentEntry(e -> {
-                int chunks = entry.entrySizeInChunks();
+                int chunks = ChronicleMapInternals.iteratedEntrySizeInChunks(c); // the current entry
                 Data<byte[]> v = e.value();
                 long deadline = StampLayout.readLong(v.bytes(), v.offset() + StampLayout.DEADLINE_OFFSET);
                 long access = StampLayout.readLong(v.bytes(), v.offset() + StampLayout.ACCESS_OFFSET);
@@ -449,7 +411,7 @@ public final class StampedEntries<K> {
             if (e == null) {
                 return 0;
             }
-            int chunks = ((CompiledMapQueryContext<?, ?, ?>) c).entrySizeInChunks();
+            int chunks = ChronicleMapInternals.entrySizeInChunks(c);
             if (chunks <= share) {
                 return 0;
             }

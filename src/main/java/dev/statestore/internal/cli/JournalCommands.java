@@ -8,6 +8,7 @@ import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.journal.JournalReader;
 import dev.statestore.internal.journal.RawEvent;
 import dev.statestore.internal.map.DefaultStateStore;
+import dev.statestore.internal.platform.Backoff;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,8 +16,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /** The journal and repair commands: tail, verify, recover. */
 final class JournalCommands {
@@ -59,16 +58,17 @@ final class JournalCommands {
                     } else if (after >= 0 && !tailer.moveTo(after)) {
                         tailer.toStart();
                     }
-                    while (true) {
+                    for (int round = 0; ; ) {
                         RawEvent raw = tailer.next();
                         if (raw == null) {
                             out.flush();
                             if (!follow) {
                                 return Main.OK;
                             }
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                            round = Backoff.SUBSCRIBER.idle(round);
                             continue;
                         }
+                        round = 0;
                         if (raw.sequence() <= after) {
                             continue;
                         }

@@ -1,6 +1,5 @@
 package dev.statestore.internal.files;
 
-import dev.statestore.CorruptStoreException;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreInfo.AttachedProcess;
 import dev.statestore.internal.platform.FileModes;
@@ -30,6 +29,9 @@ import static dev.statestore.internal.files.ProcessTableLayout.*;
  * is freed by whoever notices, so the table never fills with ghosts. See {@link ProcessTableLayout}.
  */
 public final class ProcessTable implements AutoCloseable {
+    /** What the file holds, for {@link DamagedLockState}. */
+    private static final String HOLDS = "which processes are attached";
+
     public static final String FILE_NAME = "procs.tbl";
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -82,26 +84,24 @@ public final class ProcessTable implements AutoCloseable {
     private static ProcessTable map(String store, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
-            String fix = ": it holds only who is attached; stop the processes using store '" + store
-                    + "' and delete " + file + ", or run 'statestore recover " + store + "'";
             if (size < HEADER_SIZE) {
-                throw new CorruptStoreException("Store '" + store + "': process table " + file + " is truncated ("
-                        + size + " bytes)" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': process table " + file + " is truncated ("
+                        + size + " bytes)", HOLDS);
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(header, 0);
             int slots = header.getInt(SLOTS_OFFSET);
             if (header.getLong(MAGIC_OFFSET) != MAGIC || header.getInt(SLOT_SIZE_OFFSET) != SLOT_SIZE
                     || slots < 1 || slots > 1 << 20) {
-                throw new CorruptStoreException("Store '" + store + "': " + file + " is not a statestore process table" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': " + file + " is not a statestore process table", HOLDS);
             }
             if (header.getInt(FORMAT_OFFSET) != FORMAT) {
-                throw new CorruptStoreException("Store '" + store + "': process table " + file + " has format "
-                        + header.getInt(FORMAT_OFFSET) + ", expected " + FORMAT + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': process table " + file + " has format "
+                        + header.getInt(FORMAT_OFFSET) + ", expected " + FORMAT, HOLDS);
             }
             if (size < fileSize(slots)) {
-                throw new CorruptStoreException("Store '" + store + "': process table " + file + " is truncated ("
-                        + size + " of " + fileSize(slots) + " bytes)" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': process table " + file + " is truncated ("
+                        + size + " of " + fileSize(slots) + " bytes)", HOLDS);
             }
             MappedByteBuffer buffer = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize(slots));
             return new ProcessTable(store, file, buffer, slots);

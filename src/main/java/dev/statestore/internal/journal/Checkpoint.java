@@ -160,6 +160,25 @@ public final class Checkpoint {
     }
 
     /** The newest checkpoint whose CRC is sound, or null when there is none. */
+    /**
+     * Sets aside (renames with a {@code .stale-<time>} suffix) every checkpoint past
+     * {@code lastSequence}, the journal's last: such a checkpoint describes journal events the
+     * journal no longer has (its files were lost), so it is no starting point for replaying it.
+     *
+     * @return the files set aside
+     */
+    public static List<Path> setAsideBeyond(Path storeDir, long lastSequence) throws IOException {
+        List<Path> aside = new ArrayList<>();
+        for (Path file : list(storeDir.resolve(DIR_NAME))) {
+            if (sequenceOf(file) > lastSequence) {
+                Path target = file.resolveSibling(file.getFileName() + ".stale-" + System.currentTimeMillis());
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                aside.add(target);
+            }
+        }
+        return aside;
+    }
+
     public static Checkpoint latest(Path storeDir) throws IOException {
         List<Path> files = list(storeDir.resolve(DIR_NAME));
         for (int i = files.size() - 1; i >= 0; i--) {

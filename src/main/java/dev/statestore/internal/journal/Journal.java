@@ -2,12 +2,14 @@ package dev.statestore.internal.journal;
 
 import dev.statestore.ChangeEvent.Origin;
 import dev.statestore.ChangeType;
+import dev.statestore.CorruptStoreException;
 import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
+import dev.statestore.internal.chronicle.ChronicleErrors;
 import dev.statestore.internal.lock.StripeContext;
-import dev.statestore.internal.platform.DeferredPosix;
+import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
 import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.bytes.Bytes;
@@ -79,10 +81,17 @@ public final class Journal implements AutoCloseable {
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
+    private final FileModes modes;
+    /**
+     * The newest cycle whose file has been given the store's file mode: Chronicle Queue creates its
+     * files with the process umask (0644 here), and an append into a newer cycle restricts its file.
+     */
+    private volatile int restrictedCycle = Integer.MIN_VALUE;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
-                    net.openhft.chronicle.core.time.TimeProvider clock) {
+                    net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes) {
         this.store = store;
+        this.modes = modes;
         this.dir = dir;
         this.durability = durability;
         this.roll = roll;
@@ -108,7 +117,7 @@ public final class Journal implements AutoCloseable {
             throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
         }
-        return new Journal(store, dir, durability, roll, clock);
+        return new Journal(store, dir, durability, roll, clock, modes);
     }
 
     /** Opens the queue now if it is not open yet (so that a caller about to take a lock builds it first). */
@@ -159,11 +168,14 @@ public final class Journal implements AutoCloseable {
             if (HALT_IN_APPEND.equals("afterCommit")) {
                 builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
             }
-            return builder.build();
+            SingleChronicleQueue built = builder.build();
+            restrictAll();
+            return built;
         } catch (RuntimeException e) {
-            throw new StateStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
-                    + "): restore the store from a backup, or move the journal directory aside and run"
-                    + " 'statestore recover " + store + "'", e);
+            throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
+                    + "): restore the store from a backup; or keep the map, which holds every acknowledged entry:"
+                    + " with no process using the store, move " + dir + " aside, then run 'statestore checkpoint " + store
+                    + "' to record the map as the new journal's starting point", e);
         }
     }
 
@@ -244,7 +256,29 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.increment();
+        restrictNewCycle(appender);
         return index;
+    }
+
+    /** Gives the file of the cycle {@code appender} just wrote into the store's file mode, once per cycle. */
+    private void restrictNewCycle(ExcerptAppender appender) {
+        int cycle = appender.cycle();
+        if (cycle != restrictedCycle) {
+            java.io.File file = appender.currentFile();
+            if (file != null) {
+                modes.restrict(file.toPath());
+            }
+            restrictedCycle = cycle;
+        }
+    }
+
+    /** Gives every file of the journal (cycles, the queue's metadata) the store's file mode. */
+    private void restrictAll() {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            files.filter(java.nio.file.Files::isRegularFile).forEach(modes::restrict);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -271,6 +305,7 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.increment();
+        restrictNewCycle(appender);
         syncIfPending();
         return index;
     }
@@ -320,11 +355,12 @@ public final class Journal implements AutoCloseable {
         b.write(host);
     }
 
+    /** A failed append as a typed error: the journal's file failing to grow (an I/O error under it) means a full disk. */
     private RuntimeException appendFailed(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("space") || message.contains("No space")) {
-            return new StoreFullException("Store '" + store + "': the journal cannot grow, the disk is full (" + message
-                    + "): free disk space or lower the journal retention", e);
+        IOException io = ChronicleErrors.cause(e, IOException.class);
+        if (io != null) {
+            return new StoreFullException("Store '" + store + "': the journal cannot grow (" + io.getMessage()
+                    + "): free disk space on the data directory's file system or lower the journal retention", e);
         }
         return new StateStoreException("Store '" + store + "': appending to the journal failed (" + e + ")", e);
     }
@@ -454,6 +490,7 @@ public final class Journal implements AutoCloseable {
         }
         pendingSync.set(appender);
         appends.add(changes.size());
+        restrictNewCycle(appender);
         return index;
     }
 

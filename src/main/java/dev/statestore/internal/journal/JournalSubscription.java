@@ -6,12 +6,12 @@ import dev.statestore.Codec;
 import dev.statestore.Position;
 import dev.statestore.SubscribeOptions;
 import dev.statestore.Subscription;
+import dev.statestore.internal.platform.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A subscription: one thread that tails the journal from its start position and hands each event
@@ -20,23 +20,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class JournalSubscription<K, V> implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSubscription.class);
-    private static final int SPINS_BEFORE_PARK = 200;
-    /**
-     * The longest park while events are recent. An event that arrives during a park waits for its
-     * end (plus the kernel's timer slack, ~50 us), so this bounds a parked subscriber's latency;
-     * each wake-up costs ~20 us of CPU here (the park itself, not the poll), so it also sets the
-     * CPU a subscriber burns between events: ~3,300 wake-ups/s, ~6 % of a core, at 200 us.
-     * Measured on a 2-core VM, JDK 17, 2026-11-26 (BENCHMARKS-HISTORY.md).
-     */
-    private static final long MAX_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
-    /**
-     * The park once the journal has been quiet for {@link #QUIET_PARKS} parks (~0.1 s): an idle
-     * subscriber wakes ~1,000 times a second (~2 % of a core), and the first event after a quiet
-     * spell waits up to ~1 ms.
-     */
-    private static final long QUIET_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(1000);
-    private static final int QUIET_PARKS = 500;
-
     private final Journal journal;
     private final Codec<K> keys;
     private final Codec<V> values;
@@ -205,26 +188,16 @@ public final class JournalSubscription<K, V> implements Subscription {
         }
     }
 
-    private int idle(int idle) {
+    private int idle(int round) {
         switch (options.waitStrategy()) {
             case BUSY_SPIN:
                 Thread.onSpinWait();
-                return idle;
+                return round;
             case YIELD:
                 Thread.yield();
-                return idle;
-            default: // spin a little, then park 1, 2, 4 ... us up to MAX_PARK_NANOS; once quiet, QUIET_PARK_NANOS
-                if (idle < SPINS_BEFORE_PARK) {
-                    Thread.onSpinWait();
-                    return idle + 1;
-                }
-                int parks = idle - SPINS_BEFORE_PARK;
-                if (parks >= QUIET_PARKS) {
-                    LockSupport.parkNanos(QUIET_PARK_NANOS);
-                    return idle; // stays quiet (and never overflows)
-                }
-                LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 1000L << Math.min(parks, 10)));
-                return idle + 1;
+                return round;
+            default:
+                return Backoff.SUBSCRIBER.idle(round);
         }
     }
 

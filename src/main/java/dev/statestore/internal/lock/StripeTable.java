@@ -1,8 +1,9 @@
 package dev.statestore.internal.lock;
 
-import dev.statestore.CorruptStoreException;
 import dev.statestore.StoreLockTimeoutException;
+import dev.statestore.internal.platform.Backoff;
 import dev.statestore.internal.platform.FileModes;
+import dev.statestore.internal.files.DamagedLockState;
 import dev.statestore.internal.files.ProcessTable;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 import static dev.statestore.internal.lock.StripeLayout.*;
 
@@ -47,13 +47,14 @@ import static dev.statestore.internal.lock.StripeLayout.*;
  * touched, and only by the one process that won it.
  */
 public final class StripeTable implements AutoCloseable {
+    /** What the file holds, for {@link DamagedLockState}. */
+    private static final String HOLDS = "which process holds which stripe";
+
     public static final String FILE_NAME = "stripes.tbl";
     /** How often a waiter checks whether the owner is alive. */
     public static final long CHECK_INTERVAL_MILLIS = 10;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int SPINS = 100;
-    private static final int YIELDS = 100;
 
     /** Finishes what a dead owner of a stripe left half-done; runs while the caller owns the stripe. */
     @FunctionalInterface
@@ -116,24 +117,22 @@ public final class StripeTable implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            String fix = ": it holds only lock state; stop the processes using store '" + store + "' and delete "
-                    + file + ", or run 'statestore recover " + store + "'";
             if (ch.size() < HEADER_SIZE) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " is truncated" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " is truncated", HOLDS);
             }
             ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(header, 0);
             if (header.getLong(MAGIC_OFFSET) != MAGIC || header.getInt(FORMAT_OFFSET) != FORMAT) {
-                throw new CorruptStoreException("Store '" + store + "': " + file + " is not a statestore lock table of format "
-                        + FORMAT + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': " + file + " is not a statestore lock table of format "
+                        + FORMAT, HOLDS);
             }
             int actual = header.getInt(STRIPES_OFFSET);
             if (actual != stripes) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " has " + actual
-                        + " stripes but the map has " + stripes + " segments" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " has " + actual
+                        + " stripes but the map has " + stripes + " segments", HOLDS);
             }
             if (ch.size() < fileSize(stripes)) {
-                throw new CorruptStoreException("Store '" + store + "': lock table " + file + " is truncated" + fix);
+                throw new DamagedLockState(store, file, "Store '" + store + "': lock table " + file + " is truncated", HOLDS);
             }
             MappedByteBuffer buffer = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize(stripes));
             return new StripeTable(store, buffer, stripes, processes, slot, TimeUnit.MILLISECONDS.toNanos(lockTimeoutMillis));
@@ -222,7 +221,7 @@ public final class StripeTable implements AutoCloseable {
     private void lockSlow(int stripe, int off, long me) {
         long start = System.nanoTime();
         long nextCheck = start + TimeUnit.MILLISECONDS.toNanos(CHECK_INTERVAL_MILLIS);
-        for (int round = 0; ; round++) {
+        for (int round = 0; ; ) {
             long current = (long) LONGS.getVolatile(buffer, off);
             if (current == me) {
                 throw new IllegalStateException("Store '" + store + "': this thread already holds stripe " + stripe
@@ -250,7 +249,7 @@ public final class StripeTable implements AutoCloseable {
                             + processes.pid(slotOf(current)) + ": a long compute function, or a stopped process");
                 }
             }
-            idle(round);
+            round = Backoff.STRIPE.idle(round);
         }
     }
 
@@ -265,16 +264,6 @@ public final class StripeTable implements AutoCloseable {
     private void waited(long start) {
         waits.increment();
         waitNanos.add(System.nanoTime() - start);
-    }
-
-    private static void idle(int round) {
-        if (round < SPINS) {
-            Thread.onSpinWait();
-        } else if (round < SPINS + YIELDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(1), 1000L << Math.min(10, round - SPINS - YIELDS)));
-        }
     }
 
     /** Releases a stripe this thread holds. */

@@ -28,11 +28,8 @@ import dev.statestore.internal.journal.Replay;
 import dev.statestore.internal.lock.StoreLock;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.platform.FileModes;
-import dev.statestore.internal.platform.ProcessIdentity;
-import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
-import net.openhft.chronicle.map.VanillaChronicleMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +42,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -88,9 +84,7 @@ public final class StoreOpener {
             StoreMetadata meta = StoreMetadata.read(storeDir, name);
             Path mapFile = StoreFiles.mapFile(storeDir);
             Conversion<K, ?> keys = Conversion.of(keyCodec);
-            if (meta == null) {
-                checkExpiryOptions(name, options);
-            }
+            StoreMetadata created = meta == null ? CreationOptions.conclude(name, keyCodec, valueCodec, options) : null;
             ProcessTable processes = ProcessTable.openOrCreate(name, storeDir, modes);
             ChronicleMap<?, ?> chronicle;
             Conversion<V, ?> values;
@@ -98,20 +92,8 @@ public final class StoreOpener {
             DeadlineMarks marks = null;
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
-                boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0
-                        || options.resolvedMaxBytes() > 0;
-                meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
-                        valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
-                        options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
-                        options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
-                        options.resolvedJournalRoll().name(),
-                        options.resolvedJournalRetention() == null ? 0 : options.resolvedJournalRetention().toSeconds(),
-                        options.resolvedJournalRetentionBytes(), Instant.now().toString(), ProcessIdentity.pid(),
-                        stamped ? StoreMetadata.STAMPED : StoreMetadata.PLAIN,
-                        options.resolvedTtl() == null ? 0 : options.resolvedTtl().toMillis(),
-                        options.resolvedExpireAfterAccess(), options.resolvedMaxEntries(), options.resolvedMaxBytes());
+                meta = created;
                 values = valueConversion(meta, valueCodec);
-                checkByteBound(meta, keys, values);
                 modes.createFile(mapFile);
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 if (journal != null) {
@@ -124,7 +106,7 @@ public final class StoreOpener {
             } else {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 values = valueConversion(meta, valueCodec);
-                MapFileCheck.check(name, mapFile);
+                MapFileCheck.check(name, mapFile, meta.journal());
                 // the queue opens on first use: reads never need it
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
@@ -144,13 +126,12 @@ public final class StoreOpener {
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
-            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, keys, values, meta, journal,
+            ChronicleMap<?, ?> readHandle = journal != null && !meta.stamped()
+                    ? acquire(acquired, build(meta, keys, values, mapFile, null)) : null;
+            ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, readHandle, keys, values, meta, journal,
                     storeDir, modes, stripes);
             if (repairs.corruptions > 0 && journal != null) {
                 mendAfterRecovery(name, storeMap);
-            }
-            if (journal != null && !meta.stamped()) {
-                readThrough(storeMap, acquire(acquired, build(meta, keys, values, mapFile, null)));
             }
             return new OpenedStore(meta, storeMap, processes, slot, journal, repairs);
         } catch (IOException e) {
@@ -191,7 +172,13 @@ public final class StoreOpener {
      * attached, only after recovery reported a fault.
      */
     private static void mendAfterRecovery(String name, ChronicleStoreMap<?, ?, ?, ?> map) {
-        VerifyReport mended = StoreVerifier.mend(name, map);
+        VerifyReport mended;
+        try {
+            mended = StoreVerifier.mend(name, map);
+        } catch (CorruptStoreException e) { // the journal lost files: it is no record to mend the map by
+            LOG.warn("store '{}': not mended after Chronicle's recovery: {}", name, e.getMessage());
+            return;
+        }
         if (!mended.clean()) {
             LOG.warn("store '{}': after Chronicle's recovery, set {} key(s) back to the journal's state ({} missing, {} not"
                     + " in the journal, {} differing; e.g. {})", name, mended.missing() + mended.unexpected()
@@ -205,24 +192,20 @@ public final class StoreOpener {
     }
 
     private static int segments(ChronicleMap<?, ?> chronicle) {
-        return ((VanillaChronicleMap<?, ?, ?>) chronicle).segments();
+        return ChronicleMapInternals.segments(chronicle);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void readThrough(ChronicleStoreMap storeMap, ChronicleMap handle) {
-        storeMap.readThrough(handle);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
-                                                              Conversion<?, ?> keys, Conversion<?, ?> values,
-                                                              StoreMetadata meta, Journal journal, Path storeDir,
-                                                              FileModes modes, StripeTable stripes) {
+                                                              ChronicleMap<?, ?> readHandle, Conversion<?, ?> keys,
+                                                              Conversion<?, ?> values, StoreMetadata meta, Journal journal,
+                                                              Path storeDir, FileModes modes, StripeTable stripes) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
-        return new ChronicleStoreMap(name, chronicle, keys, values, maxEntries, hint, journal, storeDir, modes, stripes,
-                meta.maxEntries(), meta.maxBytes(), meta.expireAfterAccess() ? meta.ttlMillis() : 0);
+        ChronicleStoreMap.StoreParts parts = new ChronicleStoreMap.StoreParts(name, chronicle, keys, values, maxEntries, hint,
+                journal, storeDir, modes, stripes);
+        return ChronicleStoreMap.create(parts, readHandle, meta.maxEntries(), meta.maxBytes(),
+                meta.expireAfterAccess() ? meta.ttlMillis() : 0);
     }
 
     /** How values of the store {@code meta} describes are stored: stamped (expiry, bound) or plain. */
@@ -230,54 +213,6 @@ public final class StoreOpener {
         return meta.stamped() ? Conversion.stamped(valueCodec, meta.ttlMillis()) : Conversion.of(valueCodec);
     }
 
-    private static void checkExpiryOptions(String name, MapOptions options) {
-        if (options.resolvedExpireAfterAccess() && options.resolvedTtl() == null) {
-            throw new IllegalArgumentException("Store '" + name + "': expireAfterAccess needs a default ttl:"
-                    + " set MapOptions.ttl(Duration) (config key ttl) too");
-        }
-        if (options.resolvedMaxEntries() > 0
-                && options.resolvedMaxEntries() > options.resolvedEntries() * options.resolvedMaxGrowth()) {
-            throw new IllegalArgumentException("Store '" + name + "': maxEntries " + options.resolvedMaxEntries()
-                    + " is more than the store can hold (entries " + options.resolvedEntries() + " x maxGrowth "
-                    + options.resolvedMaxGrowth() + "): raise entries or leave it unset (it defaults to maxEntries)");
-        }
-    }
-
-    /**
-     * Refuses, before any file is made, a {@code maxBytes} the store could never reach (it would
-     * fill up and refuse puts first) or could not use (a segment's share is less than one
-     * average entry), from Chronicle Map's own sizing of the map: its chunk size and its chunks
-     * per average entry.
-     */
-    private static void checkByteBound(StoreMetadata meta, Conversion<?, ?> keys, Conversion<?, ?> values) {
-        long maxBytes = meta.maxBytes();
-        if (maxBytes == 0) {
-            return;
-        }
-        ChronicleHashBuilderPrivateAPI<?, ?> sizing = ChronicleMapInternals.sizing(builder(meta, keys, values, null));
-        int segments = sizing.actualSegments();
-        long perEntry = (long) Math.ceil((double) sizing.actualChunksPerSegmentTier() * sizing.chunkSize()
-                / sizing.entriesPerSegment());
-        boolean fixedValues = values.codec == BuiltinCodecs.INT64 || values.codec == BuiltinCodecs.INT32;
-        String sized = " as Chronicle Map sizes an entry (" + (keys.constantSize() ? "fixed-size keys"
-                : "averageKeySize " + meta.averageKeySize()) + ", " + (fixedValues ? "fixed-size values"
-                : "averageValueSize " + meta.averageValueSize()) + ", a 16-byte expiry/access header, size fields"
-                + " and checksum, in whole chunks of " + sizing.chunkSize() + " bytes)";
-        double capacity = meta.entries() * meta.maxGrowth() * perEntry;
-        if (maxBytes > capacity) {
-            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes
-                    + " is more than the store can hold: entries " + meta.entries() + " x maxGrowth " + meta.maxGrowth()
-                    + " x about " + perEntry + " bytes per entry" + sized + " = " + (long) capacity + " bytes: raise"
-                    + " entries or maxGrowth, or lower maxBytes (or leave entries unset: it defaults to maxBytes over"
-                    + " averageKeySize + averageValueSize)");
-        }
-        if (maxBytes / segments < perEntry) {
-            throw new IllegalArgumentException("Store '" + meta.name() + "': maxBytes " + maxBytes + " is too small:"
-                    + " the store's " + segments + " segments (set by entries " + meta.entries() + ") get "
-                    + maxBytes / segments + " bytes each, less than one entry of about " + perEntry + " bytes" + sized
-                    + ": raise maxBytes to at least " + (long) segments * perEntry + ", or lower entries (fewer segments)");
-        }
-    }
 
     /**
      * Attaches to an existing map file. If a process died while attached and no process has the
@@ -319,7 +254,8 @@ public final class StoreOpener {
         String name = meta.name();
         Path mapFile = StoreFiles.mapFile(storeDir);
         try (StoreLock lock = StoreLock.acquire(storeDir, modes)) {
-            if (!nobodyAttached(mapFile)) {
+            boolean lost = !Files.exists(mapFile);
+            if (!lost && !nobodyAttached(mapFile)) {
                 throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
                         + " them): stop them first, rebuild replaces the map file they have mapped");
             }
@@ -346,11 +282,14 @@ public final class StoreOpener {
             } finally {
                 rebuilt.close();
             }
-            Path previous = storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-" + System.currentTimeMillis());
-            Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            Path previous = lost ? null : storeDir.resolve(StoreFiles.MAP_FILE + ".before-rebuild-"
+                    + System.currentTimeMillis());
+            if (!lost) {
+                Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE);
+            }
             Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
             LOG.warn("store '{}': map rebuilt from checkpoint {} and {} journal events; previous file kept as {}", name,
-                    replayed.checkpointSequence(), replayed.events(), previous);
+                    replayed.checkpointSequence(), replayed.events(), lost ? "(none: it was lost)" : previous);
             return new RebuildReport(name, replayed.checkpointSequence(), replayed.events(), replayed.state().size(), previous);
         } catch (IOException e) {
             throw new StateStoreException("Store '" + name + "': rebuild failed (" + e + "): the map file was not replaced", e);
@@ -419,6 +358,30 @@ public final class StoreOpener {
         }
     }
 
+    /**
+     * Sets {@code damaged}, a file of store {@code name} that holds only lock state, aside (renamed
+     * with a {@code .damaged-<time>} suffix) so that the next open makes it again. Refused while a
+     * process has the store's map mapped: its lock state is live.
+     *
+     * @return where the file was moved
+     */
+    public static Path setAsideLockState(String name, Path storeDir, Path damaged) {
+        Path mapFile = StoreFiles.mapFile(storeDir);
+        try (StoreLock lock = StoreLock.acquire(storeDir, new FileModes(false))) {
+            if (Files.exists(mapFile) && !nobodyAttached(mapFile)) {
+                throw new StateStoreException("Store '" + name + "' is attached by other processes ('statestore ls' shows"
+                        + " them): stop them first, then run 'statestore recover " + name + "' again");
+            }
+            Path aside = damaged.resolveSibling(damaged.getFileName() + ".damaged-" + System.currentTimeMillis());
+            Files.move(damaged, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("store '{}': set the damaged {} aside as {}; it is made again", name, damaged, aside);
+            return aside;
+        } catch (IOException e) {
+            throw new StateStoreException("Store '" + name + "': cannot set " + damaged + " aside (" + e + "): check the"
+                    + " permissions of " + storeDir, e);
+        }
+    }
+
     private static boolean nobodyAttached(Path mapFile) throws IOException {
         try (FileChannel ch = FileChannel.open(mapFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
@@ -437,8 +400,8 @@ public final class StoreOpener {
                 JournalRoll.valueOf(meta.journalRoll()), modes) : null;
     }
 
-    private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
-                                                               Conversion<?, VS> values, Journal journal) {
+    static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
+                                                       Conversion<?, VS> values, Journal journal) {
         return builder(meta, keys, values, journal, null);
     }
 
@@ -481,8 +444,7 @@ public final class StoreOpener {
             return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
-                    + " (" + e.getMessage() + "): restore the store from a backup, or run 'statestore recover "
-                    + meta.name() + "'", e);
+                    + " (" + e.getMessage() + ")" + MapFileCheck.fix(meta.name(), meta.journal()), e);
         }
     }
 

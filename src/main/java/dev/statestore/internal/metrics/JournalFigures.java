@@ -48,7 +48,7 @@ public final class JournalFigures {
      * delivered {@code position} is behind. A position of -1 (nothing delivered yet) counts every
      * entry the journal holds. An entry is one sequence: one change, or one atomic multi-key change.
      */
-    public static long eventsAfter(Journal journal, long position, long last) {
+    static long eventsAfter(Journal journal, long position, long last) {
         if (last < 0 || position >= last) {
             return 0;
         }

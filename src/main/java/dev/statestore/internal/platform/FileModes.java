@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * Creates files and directories that other users cannot read: 0600 and 0700, or 0660 and 0770
- * when the store is shared with a group. The directory mode also covers the files Chronicle
- * creates inside it with the process umask.
+ * when the store is shared with a group. Files Chronicle creates with the process umask are set to
+ * the file mode after it made them ({@link #restrict}); the directory mode covers them until then.
  */
 public final class FileModes {
     private final Set<PosixFilePermission> fileMode;
@@ -61,10 +61,19 @@ public final class FileModes {
         }
     }
 
-    /** Sets the file mode on an existing file. */
-    public void restrict(Path file) throws IOException {
-        if (posix(file)) {
-            Files.setPosixFilePermissions(file, fileMode);
+    /**
+     * Sets the file mode on an existing file a library created with the process umask (Chronicle
+     * Queue's cycle and metadata files); a file that is gone meanwhile is left alone.
+     */
+    public void restrict(Path file) {
+        try {
+            if (posix(file) && !Files.getPosixFilePermissions(file).equals(fileMode)) {
+                Files.setPosixFilePermissions(file, fileMode);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // deleted by retention or moved aside: nothing to restrict
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot set the mode of " + file + " (" + e + ")", e);
         }
     }
 

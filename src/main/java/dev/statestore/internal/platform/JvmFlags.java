@@ -1,6 +1,7 @@
 package dev.statestore.internal.platform;
 
 import dev.statestore.MissingJvmFlagsException;
+import dev.statestore.internal.chronicle.ChronicleProperties;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,35 +13,42 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Makes the JVM ready for Chronicle before any Chronicle class loads: turns Chronicle's analytics
- * and its start-up banner off, defers its native POSIX binding to first use ({@link DeferredPosix})
- * and checks the {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them
- * gets one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
+ * Makes the JVM ready for Chronicle before any Chronicle class loads: sets Chronicle's properties
+ * ({@link ChronicleProperties}: analytics and banner off, POSIX binding deferred) and checks the
+ * {@code --add-exports}/{@code --add-opens} flags Chronicle needs, so a JVM started without them gets
+ * one clear error naming the exact flags instead of an {@code InaccessibleObjectException}
  * from deep inside Chronicle.
  *
  * <p>The flags come from {@code jvm-flags.properties}, which the build writes from the pom: the one
  * place that lists them.
  */
 public final class JvmFlags {
-    /** Chronicle's switch for its usage analytics; statestore never lets it phone home. */
-    public static final String ANALYTICS_PROPERTY = "chronicle.analytics.disable";
-    /**
-     * Chronicle's switch for its start-up banner (JVM, process id, versions and a "Leave your e-mail"
-     * line, logged at INFO by chronicle-core's {@code InternalAnnouncer} when its class loads):
-     * a library keeps it out of the application's log. {@code -Dchronicle.announcer.disable=false}
-     * brings it back.
-     */
-    public static final String ANNOUNCER_PROPERTY = "chronicle.announcer.disable";
-
     private static final List<String> FLAGS = readFlags();
     private static volatile boolean checked;
 
     private JvmFlags() {
     }
 
-    /** The flags every JVM that uses statestore needs. */
+    /**
+     * What Java 23 and later need besides: they warn when {@code sun.misc.Unsafe}'s memory access is
+     * used (Chronicle and jffi use it) unless it is allowed, and Java 17 and 21 refuse the option.
+     * The pom's profile {@code jdk23-plus} and {@code ops/statestore} apply the same rule.
+     */
+    static final String UNSAFE_MEMORY_ACCESS = "--sun-misc-unsafe-memory-access=allow";
+
+    /** The flags a JVM of this version that uses statestore needs: the pom's list, and by version more. */
     public static List<String> required() {
-        return FLAGS;
+        return forVersion(Runtime.version().feature());
+    }
+
+    /** The flags a JVM of feature version {@code feature} (17, 21, 25...) needs. */
+    static List<String> forVersion(int feature) {
+        if (feature < 23) {
+            return FLAGS;
+        }
+        List<String> flags = new ArrayList<>(FLAGS);
+        flags.add(UNSAFE_MEMORY_ACCESS);
+        return List.copyOf(flags);
     }
 
     /**
@@ -50,11 +58,7 @@ public final class JvmFlags {
      * @throws MissingJvmFlagsException naming the flags to add
      */
     public static void prepare() {
-        System.setProperty(ANALYTICS_PROPERTY, "true");
-        if (System.getProperty(ANNOUNCER_PROPERTY) == null) {
-            System.setProperty(ANNOUNCER_PROPERTY, "true");
-        }
-        DeferredPosix.install();
+        ChronicleProperties.apply();
         if (checked) {
             return;
         }
@@ -62,7 +66,7 @@ public final class JvmFlags {
         if (!missing.isEmpty()) {
             throw new MissingJvmFlagsException("This JVM lacks flags that Chronicle (the storage engine of statestore)"
                     + " needs on Java " + Runtime.version().feature() + ": " + String.join(" ", missing)
-                    + ". Start java with all of: " + String.join(" ", FLAGS));
+                    + ". Start java with all of: " + String.join(" ", required()));
         }
         checked = true;
     }
@@ -72,11 +76,20 @@ public final class JvmFlags {
         Module self = JvmFlags.class.getModule();
         List<String> missing = new ArrayList<>();
         for (String flag : FLAGS) {
-            if (!present(flag, self)) {
+            if (isModuleAccess(flag) && !present(flag, self)) {
                 missing.add(flag);
             }
         }
         return missing;
+    }
+
+    /**
+     * Whether {@code flag} opens or exports a package: without those Chronicle fails; the others
+     * ({@code --enable-native-access}, the unsafe memory access) only keep newer JVMs from printing
+     * warnings, and a JVM cannot tell whether it was given them on every version we run on.
+     */
+    private static boolean isModuleAccess(String flag) {
+        return flag.startsWith("--add-opens=") || flag.startsWith("--add-exports=");
     }
 
     private static boolean present(String flag, Module self) {

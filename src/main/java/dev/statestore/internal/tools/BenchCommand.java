@@ -15,8 +15,6 @@ import dev.statestore.internal.cli.Rendering;
 import dev.statestore.internal.cli.UsageException;
 import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.map.DefaultStateStore;
-import dev.statestore.internal.platform.JvmFlags;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
@@ -28,19 +26,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -259,36 +252,30 @@ public final class BenchCommand extends Commands.Base {
 
     // ---------------------------------------------------------------- get, put, mixed
 
-    /** What one process measured. */
-    record Result(long pid, long ops, long misses, long elapsedNanos, Histogram histogram) {
-        double opsPerSecond() {
-            return elapsedNanos == 0 ? 0 : ops * 1e9 / elapsedNanos;
-        }
-    }
 
     private int runLoad() throws InterruptedException {
-        List<Result> results = new ArrayList<>();
+        List<BenchChild.Result> results = new ArrayList<>();
         try (DefaultStateStore store = main.openStore()) {
             StoreMap<String, byte[]> map = map(store);
             String[] keyStrings = keyStrings();
             fill(map, keyStrings); // puts overwrite, as gets find, every key: the steady state
-            List<ChildProcess> children = new ArrayList<>();
+            List<BenchChild> children = new ArrayList<>();
             try {
                 for (int i = 1; i < processes; i++) {
-                    children.add(ChildProcess.start(childArgs("worker")));
+                    children.add(BenchChild.start(childArgs("worker")));
                 }
-                for (ChildProcess c : children) {
+                for (BenchChild c : children) {
                     c.expect("ready", CHILD_START_NANOS);
                 }
-                for (ChildProcess c : children) {
+                for (BenchChild c : children) {
                     c.send("go");
                 }
                 results.add(drive(map, keyStrings, ProcessHandle.current().pid()));
-                for (ChildProcess c : children) {
-                    results.add(parseResult(c.expectJson(warmupNanos + durationNanos + CHILD_START_NANOS)));
+                for (BenchChild c : children) {
+                    results.add(BenchChild.parseResult(c.expectJson(warmupNanos + durationNanos + CHILD_START_NANOS)));
                 }
             } finally {
-                children.forEach(ChildProcess::close);
+                children.forEach(BenchChild::close);
             }
             report(results, describe(store, map), null);
         }
@@ -296,7 +283,7 @@ public final class BenchCommand extends Commands.Base {
     }
 
     /** Runs the operations on --threads threads for the warm-up and the measured time. */
-    private Result drive(StoreMap<String, byte[]> map, String[] keyStrings, long seed) throws InterruptedException {
+    private BenchChild.Result drive(StoreMap<String, byte[]> map, String[] keyStrings, long seed) throws InterruptedException {
         int[] order = shuffled(keys, seed);
         byte[][] pool = values(seed);
         Histogram[] histograms = new Histogram[threads];
@@ -355,7 +342,7 @@ public final class BenchCommand extends Commands.Base {
             totalMisses += misses[t];
             lastDone = Math.max(lastDone, last[t]);
         }
-        return new Result(ProcessHandle.current().pid(), total, totalMisses, lastDone - measureFrom, all);
+        return new BenchChild.Result(ProcessHandle.current().pid(), total, totalMisses, lastDone - measureFrom, all);
     }
 
     // ---------------------------------------------------------------- children
@@ -372,7 +359,7 @@ public final class BenchCommand extends Commands.Base {
             if (!"go".equals(line)) {
                 throw new UsageException("bench child: expected 'go' on stdin, got " + line);
             }
-            Result result;
+            BenchChild.Result result;
             switch (child) {
                 case "worker":
                     result = drive(map, keyStrings, ProcessHandle.current().pid());
@@ -383,7 +370,7 @@ public final class BenchCommand extends Commands.Base {
                 default:
                     throw new UsageException("--child must be worker or writer, was '" + child + "'");
             }
-            out.println(Rendering.json().writeValueAsString(resultJson(result)));
+            out.println(Rendering.json().writeValueAsString(BenchChild.resultJson(result)));
             out.flush();
         }
         return Main.OK;
@@ -410,147 +397,6 @@ public final class BenchCommand extends Commands.Base {
         return main.storeConfig().dataDir().toAbsolutePath().normalize();
     }
 
-    /**
-     * The command that starts the CLI in a JVM like this one: the same java, the same JVM options
-     * (less those that must not be shared: a debugger port, a CDS dump, a flight recording file),
-     * the flags Chronicle needs, and the same jar or class path.
-     */
-    static List<String> javaCommand(List<String> cliArgs) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        for (String arg : jvmArgs) {
-            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-XX:ArchiveClassesAtExit")
-                    && !arg.startsWith("-XX:StartFlightRecording") && !arg.startsWith("-XX:FlightRecorderOptions")) {
-                cmd.add(arg);
-            }
-        }
-        for (String flag : JvmFlags.required()) { // from the jar's manifest when this JVM was started with -jar
-            if (!jvmArgs.contains(flag)) {
-                cmd.add(flag);
-            }
-        }
-        String classPath = System.getProperty("java.class.path");
-        String command = System.getProperty("sun.java.command", "");
-        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator) && command.startsWith(classPath)) {
-            cmd.add("-jar");
-            cmd.add(classPath);
-        } else {
-            cmd.add("-cp");
-            cmd.add(classPath);
-            cmd.add(Main.class.getName());
-        }
-        cmd.addAll(cliArgs);
-        return cmd;
-    }
-
-    /** A child JVM: stdin for "go", stdout lines read on a thread of their own, stderr passed through. */
-    private static final class ChildProcess implements AutoCloseable {
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final PrintWriter stdin;
-
-        private ChildProcess(Process process) {
-            this.process = process;
-            this.stdin = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-            Thread pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the child is gone; expect() reports it
-                }
-            }, "bench-child-" + process.pid());
-            pump.setDaemon(true);
-            pump.start();
-        }
-
-        static ChildProcess start(List<String> cliArgs) {
-            try {
-                return new ChildProcess(new ProcessBuilder(javaCommand(cliArgs))
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** The next stdout line, within {@code timeoutNanos}. */
-        String next(long timeoutNanos) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (true) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    return line;
-                }
-                if (!process.isAlive() && lines.isEmpty()) {
-                    throw new StateStoreException("bench: child JVM " + process.pid() + " exited with code "
-                            + process.exitValue() + " (its errors are above)");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new StateStoreException("bench: child JVM " + process.pid() + " did not answer within "
-                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
-                }
-            }
-        }
-
-        void expect(String expected, long timeoutNanos) throws InterruptedException {
-            String line = next(timeoutNanos);
-            if (!expected.equals(line)) {
-                throw new StateStoreException("bench: child JVM " + process.pid() + " said '" + line + "', not '"
-                        + expected + "'");
-            }
-        }
-
-        JsonNode expectJson(long timeoutNanos) throws InterruptedException {
-            String line = next(timeoutNanos);
-            try {
-                return Rendering.json().readTree(line);
-            } catch (IOException e) {
-                throw new StateStoreException("bench: child JVM " + process.pid() + " printed '" + line
-                        + "' instead of its result");
-            }
-        }
-
-        void send(String line) {
-            stdin.println(line);
-        }
-
-        @Override
-        public void close() {
-            stdin.close();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static ObjectNode resultJson(Result r) {
-        ByteBuffer buffer = ByteBuffer.allocate(r.histogram().getNeededByteBufferCapacity());
-        int length = r.histogram().encodeIntoCompressedByteBuffer(buffer);
-        ObjectNode node = Rendering.json().createObjectNode();
-        node.put("pid", r.pid()).put("ops", r.ops()).put("misses", r.misses()).put("elapsedNanos", r.elapsedNanos())
-                .put("histogram", Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length)));
-        return node;
-    }
-
-    private static Result parseResult(JsonNode node) {
-        try {
-            Histogram h = Histogram.decodeFromCompressedByteBuffer(
-                    ByteBuffer.wrap(Base64.getDecoder().decode(node.get("histogram").asText())), 0);
-            return new Result(node.get("pid").asLong(), node.get("ops").asLong(), node.get("misses").asLong(),
-                    node.get("elapsedNanos").asLong(), h);
-        } catch (java.util.zip.DataFormatException | RuntimeException e) {
-            throw new StateStoreException("bench: a child's result is unreadable (" + e + "): " + node);
-        }
-    }
-
     // ---------------------------------------------------------------- subscribe-latency
 
     private int runSubscribeLatency() throws InterruptedException {
@@ -562,7 +408,7 @@ public final class BenchCommand extends Commands.Base {
             }
             Recorder recorder = new Recorder(3);
             AtomicLong events = new AtomicLong();
-            Result writer;
+            BenchChild.Result writer;
             long measured;
             Histogram writerPuts;
             Histogram latency;
@@ -574,7 +420,7 @@ public final class BenchCommand extends Commands.Base {
                     events.incrementAndGet();
                 }
             }, SubscribeOptions.builder().waitStrategy(strategy).build());
-            try (ChildProcess child = ChildProcess.start(childArgs("writer"))) {
+            try (BenchChild child = BenchChild.start(childArgs("writer"))) {
                 child.expect("ready", CHILD_START_NANOS);
                 child.send("go");
                 Thread.sleep(TimeUnit.NANOSECONDS.toMillis(warmupNanos));
@@ -585,9 +431,9 @@ public final class BenchCommand extends Commands.Base {
                 latency = recorder.getIntervalHistogram();
                 measured = events.get() - before;
                 long elapsed = System.nanoTime() - from;
-                writer = parseResult(child.expectJson(warmupNanos + durationNanos + CHILD_START_NANOS));
+                writer = BenchChild.parseResult(child.expectJson(warmupNanos + durationNanos + CHILD_START_NANOS));
                 writerPuts = writer.histogram();
-                writer = new Result(writer.pid(), measured, 0, elapsed, latency);
+                writer = new BenchChild.Result(writer.pid(), measured, 0, elapsed, latency);
             } finally {
                 subscription.close();
             }
@@ -598,7 +444,7 @@ public final class BenchCommand extends Commands.Base {
     }
 
     /** The writer of subscribe-latency: --rate puts per second, each value starting with nanoTime. */
-    private Result write(StoreMap<String, byte[]> map, String[] keyStrings) {
+    private BenchChild.Result write(StoreMap<String, byte[]> map, String[] keyStrings) {
         byte[] value = values(7)[0];
         ByteBuffer stamp = ByteBuffer.wrap(value);
         long interval = 1_000_000_000L / rate;
@@ -622,7 +468,7 @@ public final class BenchCommand extends Commands.Base {
             h.recordValue(System.nanoTime() - t0);
             count++;
         }
-        return new Result(ProcessHandle.current().pid(), count, 0, System.nanoTime() - start, h);
+        return new BenchChild.Result(ProcessHandle.current().pid(), count, 0, System.nanoTime() - start, h);
     }
 
     // ---------------------------------------------------------------- open
@@ -680,12 +526,12 @@ public final class BenchCommand extends Commands.Base {
     }
 
     /** @param writerPuts subscribe-latency: the writer's own put latencies (its warm-up included), else null */
-    private void report(List<Result> results, String description, Histogram writerPuts) {
+    private void report(List<BenchChild.Result> results, String description, Histogram writerPuts) {
         Histogram all = new Histogram(3);
         long ops = 0;
         long misses = 0;
         double opsPerSecond = 0;
-        for (Result r : results) {
+        for (BenchChild.Result r : results) {
             all.add(r.histogram());
             ops += r.ops();
             misses += r.misses();
@@ -711,7 +557,7 @@ public final class BenchCommand extends Commands.Base {
                         .put("p999", micros(writerPuts.getValueAtPercentile(99.9))).put("max", micros(writerPuts.getMaxValue()));
             }
             ArrayNode each = node.putArray("perProcess");
-            for (Result r : results) {
+            for (BenchChild.Result r : results) {
                 each.addObject().put("pid", r.pid()).put("ops", r.ops()).put("opsPerSecond", r.opsPerSecond());
             }
             out.println(node);
@@ -731,7 +577,7 @@ public final class BenchCommand extends Commands.Base {
                         micros(writerPuts.getValueAtPercentile(99.9)), micros(writerPuts.getMaxValue()));
             }
             if (results.size() > 1) {
-                for (Result r : results) {
+                for (BenchChild.Result r : results) {
                     out.printf(Locale.ROOT, "  pid %d: %.0f ops/s%n", r.pid(), r.opsPerSecond());
                 }
             }

@@ -56,7 +56,7 @@ class EntryBytesTest {
                 CompiledMapIterationContext<?, ?, ?> entry = (CompiledMapIterationContext<?, ?, ?>) c;
                 long[] chunks = {0};
                 c.forEachSegmentEntry(e -> chunks[0] += entry.entrySizeInChunks());
-                assertEquals(StampedEntries.usedChunks(c), chunks[0], "segment " + segment);
+                assertEquals(dev.statestore.internal.chronicle.ChronicleMapInternals.usedChunks(c), chunks[0], "segment " + segment);
                 entryBytes += chunks[0] * chunkSize;
             }
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line as a user runs it: a new JVM per command, exit codes, stdout and stderr. */
@@ -155,6 +156,16 @@ class CliTest {
             assertTrue(output.startsWith("statestore: This JVM lacks flags that Chronicle"), output);
             assertTrue(output.contains("--add-opens=java.base/java.lang=ALL-UNNAMED"), output);
             assertTrue(output.contains("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED"), output);
+
+            // the flags it lists, added as written: the command works, and this JVM version prints no warning
+            String listed = output.substring(output.indexOf("Start java with all of: ") + "Start java with all of: ".length())
+                    .strip();
+            List<String> fixed = new ArrayList<>(cmd);
+            fixed.addAll(1, List.of(listed.split("\\s+")));
+            Process again = new ProcessBuilder(fixed).redirectErrorStream(true).start();
+            String fixedOutput = new String(again.getInputStream().readAllBytes());
+            assertEquals(0, again.waitFor(), fixedOutput);
+            assertFalse(fixedOutput.contains("WARNING"), "Java " + Runtime.version().feature() + ": " + fixedOutput);
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }

@@ -44,6 +44,10 @@ class RetentionTest {
                 clock.advanceMillis(HOUR);
             }
             assertEquals(3, cycleFiles().size());
+            for (Path cycle : cycleFiles()) { // each new cycle's file is given the store's mode, not the umask's
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(cycle)), cycle.toString());
+            }
             Duration age = Duration.ofMinutes(30);
 
             assertEquals(List.of(), journal.retain(age, 0, firstOfHour.get(0)), "cycle 0 is not fully read yet");

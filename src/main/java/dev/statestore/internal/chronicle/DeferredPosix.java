@@ -1,4 +1,4 @@
-package dev.statestore.internal.platform;
+package dev.statestore.internal.chronicle;
 
 import net.openhft.posix.PosixAPI;
 import net.openhft.posix.internal.PosixAPIHolder;
@@ -34,7 +34,7 @@ public final class DeferredPosix {
     }
 
     /** Installs the hooks, unless the JVM has its own; call before Chronicle's {@code Jvm} loads. */
-    static void install() {
+    static void install() { // through ChronicleProperties.apply
         if (System.getProperty(INIT_PROPERTY) == null && System.getProperty(POST_INIT_PROPERTY) == null) {
             System.setProperty(INIT_PROPERTY, Before.class.getName());
             System.setProperty(POST_INIT_PROPERTY, After.class.getName());

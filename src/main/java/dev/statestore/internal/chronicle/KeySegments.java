@@ -1,4 +1,4 @@
-package dev.statestore.internal.map;
+package dev.statestore.internal.chronicle;
 
 import net.openhft.chronicle.algo.bytes.ReadAccess;
 import net.openhft.chronicle.algo.hashing.LongHashFunction;
@@ -28,7 +28,7 @@ import java.util.function.ToLongFunction;
  *       ({@code QuerySegmentStages}: {@code hashSplitting.segmentIndex(keyHash)}).</li>
  * </ul>
  *
- * The bytes of the key types statestore stores (see {@link Conversion}), by Chronicle's default
+ * The bytes of the key types statestore stores (see {@code map.Conversion}), by Chronicle's default
  * data access for the class:
  * <ul>
  *   <li>{@code String} ({@code StringUtf8DataAccess}, {@code BytesInternal.appendUtf8}): each
@@ -50,7 +50,7 @@ import java.util.function.ToLongFunction;
  *
  * @param <KS> key type stored by Chronicle
  */
-final class KeySegments<KS> {
+public final class KeySegments<KS> {
     private static final Logger LOG = LoggerFactory.getLogger(KeySegments.class);
     private static final LongHashFunction XX_R39 = LongHashFunction.xx_r39();
     private static final AtomicBoolean WARNED = new AtomicBoolean();
@@ -68,7 +68,7 @@ final class KeySegments<KS> {
      * The segments of {@code map}'s keys: from the key's hash when that agrees with Chronicle on the
      * check keys of the map's key class, else from a query context.
      */
-    static <KS> KeySegments<KS> forMap(String store, ChronicleMap<KS, ?> map, Class<KS> keyClass) {
+    public static <KS> KeySegments<KS> forMap(String store, ChronicleMap<KS, ?> map, Class<KS> keyClass) {
         return forMap(store, map, keyClass, KeySegments::hash);
     }
 
@@ -119,7 +119,7 @@ final class KeySegments<KS> {
     }
 
     /** The segment Chronicle keeps {@code key} in. */
-    int of(KS key) {
+    public int of(KS key) {
         return splitting != null ? splitting.segmentIndex(hash(key)) : viaQueryContext(map, key);
     }
 

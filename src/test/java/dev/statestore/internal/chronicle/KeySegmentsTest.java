@@ -1,9 +1,10 @@
-package dev.statestore.internal.map;
+package dev.statestore.internal.chronicle;
 
 import dev.statestore.Codec;
 import dev.statestore.MapOptions;
 import dev.statestore.StateStore;
 import dev.statestore.StoreMap;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;

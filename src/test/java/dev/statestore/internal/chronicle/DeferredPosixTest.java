@@ -1,4 +1,4 @@
-package dev.statestore.internal.platform;
+package dev.statestore.internal.chronicle;
 
 import dev.statestore.StateStore;
 import dev.statestore.StoreMap;

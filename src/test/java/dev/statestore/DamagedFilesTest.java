@@ -1,0 +1,168 @@
+package dev.statestore;
+
+import dev.statestore.internal.cli.Main;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invariants 6, 10 and 11 for a store whose files were damaged while no process had it open:
+ * each file filled with garbage, or deleted. Either the store opens as it was (a file that holds
+ * only lock state is made again), or the first command fails with one clear error naming the file
+ * and a command; that command, run exactly as written, brings back every acknowledged entry, and
+ * {@code verify} then finds map and journal agreeing.
+ */
+class DamagedFilesTest {
+    private static final int ENTRIES = 200;
+    private static final Pattern SUGGESTED = Pattern.compile("'(statestore [a-z]+ [a-z0-9._-]+)'");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "map.dat, garbage", "map.dat, deleted",
+        "stripes.tbl, garbage", "stripes.tbl, deleted",
+        "procs.tbl, garbage", "procs.tbl, deleted",
+        ".lock, garbage", ".lock, deleted",
+        "journal/metadata.cq4t, deleted",
+        "journal/*.cq4, deleted",
+        "checkpoints/*.ckpt, deleted", "checkpoints/*.ckpt, garbage",
+    })
+    void aDamagedFileIsEitherMadeAgainOrNamedWithACommandThatBringsEveryEntryBack(String file, String damage)
+            throws IOException {
+        Path data = dir.resolve("data");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+                if (i == ENTRIES / 2) {
+                    store.admin().checkpoint("s");
+                }
+            }
+        }
+        Path target = resolve(data.resolve("s"), file);
+        assertTrue(Files.exists(target), target + " exists before the damage");
+        if (damage.equals("deleted")) {
+            Files.delete(target);
+        } else {
+            byte[] garbage = new byte[(int) Math.min(Files.size(target), 1 << 16) + 1];
+            new Random(file.hashCode()).nextBytes(garbage);
+            Files.write(target, garbage);
+        }
+
+        // the first command names the damaged file; verify may then name what it finds (e.g. the journal lost files)
+        settle(data, target.getFileName().toString(), "get", "s", "k7");
+        settle(data, null, "verify", "s");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals("v" + i, s.get("k" + i), "k" + i + " after " + file + " " + damage);
+            }
+            assertEquals(ENTRIES, s.size());
+        }
+    }
+
+    /** A journal Chronicle cannot open: the error's advice, followed as written, keeps every entry. */
+    @org.junit.jupiter.api.Test
+    void aJournalThatCannotBeOpenedIsSetAsideAndTheMapCheckpointed() throws IOException {
+        Path data = dir.resolve("data");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+            }
+        }
+        Path journal = data.resolve("s").resolve("journal");
+        byte[] garbage = new byte[1 << 16];
+        new Random(3).nextBytes(garbage);
+        Files.write(journal.resolve("metadata.cq4t"), garbage);
+
+        Outcome failed = cli(data, "put", "s", "after", "damage");
+        assertEquals(Main.STORE_ERROR, failed.code(), failed.err());
+        assertTrue(failed.err().contains("move " + journal + " aside, then run 'statestore checkpoint s'"), failed.err());
+        Files.move(journal, journal.resolveSibling("journal.damaged"));
+        Outcome checkpoint = cli(data, "checkpoint", "s");
+        assertEquals(0, checkpoint.code(), checkpoint.err());
+        assertEquals(0, cli(data, "put", "s", "after", "damage").code());
+        Outcome verify = cli(data, "verify", "s");
+        assertEquals(0, verify.code(), verify.err());
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            assertEquals(ENTRIES + 1, s.size());
+            assertEquals("v7", s.get("k7"));
+        }
+    }
+
+    /** {@code file} in {@code storeDir}; a name {@code *.ext} in a folder is its one file of that extension. */
+    private static Path resolve(Path storeDir, String file) throws IOException {
+        if (!file.contains("*")) {
+            return storeDir.resolve(file);
+        }
+        Path folder = storeDir.resolve(file.substring(0, file.indexOf('/')));
+        String ext = file.substring(file.indexOf('*') + 1);
+        try (var files = Files.list(folder)) {
+            List<Path> matching = files.filter(p -> p.getFileName().toString().endsWith(ext)).toList();
+            assertEquals(1, matching.size(), "one " + file + ": " + matching);
+            return matching.get(0);
+        }
+    }
+
+    /**
+     * Runs {@code args}; when it fails, it must fail as a store error naming {@code named} (when not
+     * null) and suggesting one command, which run as written succeeds, and then {@code args} again.
+     */
+    private static void settle(Path data, String named, String... args) {
+        Outcome first = cli(data, args);
+        if (first.code() == 0) {
+            return;
+        }
+        assertEquals(Main.STORE_ERROR, first.code(), first.err());
+        assertTrue(named == null || first.err().contains(named), "names " + named + ": " + first.err());
+        Matcher m = SUGGESTED.matcher(first.err());
+        assertTrue(m.find(), "suggests a command: " + first.err());
+        List<String> fix = new ArrayList<>(List.of(m.group(1).split(" ")));
+        fix.remove(0); // "statestore"
+        Outcome fixed = cli(data, fix.toArray(String[]::new));
+        assertEquals(0, fixed.code(), "'" + m.group(1) + "' as the error suggests: " + fixed.err() + fixed.out());
+        Outcome again = cli(data, args);
+        assertEquals(0, again.code(), String.join(" ", args) + " after '" + m.group(1) + "': " + again.err());
+    }
+
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private static Outcome cli(Path data, String... args) {
+        List<String> all = new ArrayList<>(List.of("--data", data.toString()));
+        all.addAll(List.of(args));
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Main.run(all.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
