@@ -34,6 +34,7 @@ public final class StoreConfig {
     private final boolean percentileHistograms;
     private final int timerSampling;
     private final Metrics metrics;
+    private final Replication replication;
 
     private StoreConfig(Builder b) {
         this.percentileHistograms = b.percentileHistograms != null && b.percentileHistograms;
@@ -44,6 +45,7 @@ public final class StoreConfig {
         this.storeSpecs = Collections.unmodifiableMap(new LinkedHashMap<>(b.storeSpecs));
         this.groupAccess = b.groupAccess;
         this.metrics = b.metrics != null ? b.metrics : Metrics.DEFAULT;
+        this.replication = b.replication;
     }
 
     public static Builder builder(Path dataDir) {
@@ -89,6 +91,14 @@ public final class StoreConfig {
     /** The agent's metrics endpoint ({@code serve}). */
     public Metrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Replication of the stores between hosts through Apache Kafka, done by the agent ({@code serve});
+     * null when the config has no {@code replication:} section (the default: no replication).
+     */
+    public Replication replication() {
+        return replication;
     }
 
     /** Whether files are created group-readable and -writable (0660, directories 0770) instead of 0600/0700. */
@@ -185,6 +195,66 @@ public final class StoreConfig {
         }
     }
 
+    /**
+     * The agent's replication of stores between hosts through Apache Kafka (README, "Several hosts").
+     *
+     * @param hostId this data directory's name among the hosts: recorded as the origin of its changes
+     * @param topicPrefix one topic per store, {@code <topicPrefix><store>}
+     * @param kafka Kafka client properties, passed through as given (bootstrap.servers, TLS, SASL...)
+     * @param localStores stores the agent does not replicate ({@code replicate: false} under {@code stores:})
+     */
+    public record Replication(String hostId, String topicPrefix, Map<String, String> kafka, java.util.Set<String> localStores) {
+        public static final String DEFAULT_TOPIC_PREFIX = "statestore.";
+        /** What a host id must match. */
+        public static final Pattern HOST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+        /** What a topic prefix must match (Kafka's legal topic characters; a store name follows it). */
+        public static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,120}");
+
+        public Replication {
+            Objects.requireNonNull(hostId, "hostId");
+            Objects.requireNonNull(topicPrefix, "topicPrefix");
+            if (!HOST_ID.matcher(hostId).matches()) {
+                throw new IllegalArgumentException("hostId must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-',"
+                        + " starting with a letter or digit, was '" + hostId + "'");
+            }
+            if (!TOPIC_PREFIX.matcher(topicPrefix).matches()) {
+                throw new IllegalArgumentException("topicPrefix must be at most 120 characters of A-Z, a-z, 0-9, '.', '_'"
+                        + " and '-' (Kafka's topic characters), was '" + topicPrefix + "'");
+            }
+            kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+            if (kafka.get("bootstrap.servers") == null || kafka.get("bootstrap.servers").isBlank()) {
+                throw new IllegalArgumentException("kafka.bootstrap.servers is missing: set it to the brokers' host:port"
+                        + " list, e.g. 127.0.0.1:9092");
+            }
+            localStores = java.util.Set.copyOf(localStores);
+        }
+
+        /** Whether the agent replicates store {@code name}. */
+        public boolean replicates(String name) {
+            return !localStores.contains(name);
+        }
+
+        /**
+         * The host id used when the config sets none: this host's name and a digest of the data
+         * directory's absolute path, so two data directories on one host are two hosts.
+         */
+        public static String defaultHostId(Path dataDir) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "host";
+            }
+            host = host.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+            if (host.isEmpty()) {
+                host = "host";
+            }
+            host = host.length() > 50 ? host.substring(0, 50) : host;
+            int digest = dataDir.toAbsolutePath().normalize().toString().hashCode();
+            return host + "-" + String.format("%08x", digest);
+        }
+    }
+
     /** Builds a {@link StoreConfig}; each setting may be made once. */
     public static final class Builder {
         private final Path dataDir;
@@ -196,6 +266,7 @@ public final class StoreConfig {
         private Metrics metrics;
         private Boolean percentileHistograms;
         private Integer timerSampling;
+        private Replication replication;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -233,6 +304,15 @@ public final class StoreConfig {
                 throw new IllegalStateException("metrics was already set to " + this.metrics);
             }
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** Replicates the stores through Apache Kafka when the agent runs ({@link Replication}). */
+        public Builder replication(Replication replication) {
+            if (this.replication != null) {
+                throw new IllegalStateException("replication was already set to " + this.replication);
+            }
+            this.replication = Objects.requireNonNull(replication, "replication");
             return this;
         }
 

@@ -40,10 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a {@code 0.1.0-SNAPSHOT} another build installed in the local repository is never read.
  */
 class DependencyFootprintTest {
-    /** Libraries only the command line, the agent or the config file use: never an application's. */
+    /**
+     * Libraries only the command line, the agent or the config file use: never an application's.
+     * The Kafka clients (and what they bring: zstd, lz4, snappy) are the agent's, for replication.
+     */
     private static final List<String> CLI_ONLY = List.of("ch.qos.logback:", "info.picocli:",
             "io.micrometer:micrometer-registry-prometheus", "io.prometheus:",
-            "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml", "org.yaml:");
+            "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml", "org.yaml:",
+            "org.apache.kafka:", "com.github.luben:", "org.lz4:", "org.xerial.snappy:");
     /** What the library needs at run time. */
     private static final List<String> ENGINE = List.of("net.openhft:chronicle-map", "net.openhft:chronicle-queue",
             "io.micrometer:micrometer-core", "com.fasterxml.jackson.core:jackson-databind", "org.slf4j:slf4j-api");

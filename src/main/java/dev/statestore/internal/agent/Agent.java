@@ -8,6 +8,7 @@ import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.map.DefaultStateStore;
 import dev.statestore.internal.platform.ProcessIdentity;
+import dev.statestore.internal.replication.Replication;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,6 +58,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   store-wide figures (which frees the process slots of dead processes), registers gauges for new
  *   named subscriptions, and warns when a store is over 80 % full. Every 10 minutes, for stores
  *   with journal retention: a checkpoint, then retention ({@link dev.statestore.StoreAdmin#checkpoint}).</li>
+ *   <li>Replication through Apache Kafka when the config has a {@code replication:} section
+ *   ({@link Replication}): ships each store's local changes and applies every host's.</li>
  *   <li>TTL sweeping needs nothing here: every process attached to a store with expiry, the agent
  *   included, runs the library's sweeper, which one process at a time holds the lease for.</li>
  * </ul>
@@ -78,6 +81,7 @@ public final class Agent implements AutoCloseable {
     private final Instant started = Instant.now();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile MetricsEndpoint endpoint;
+    private volatile Replication replication;
     private JvmGcMetrics gcMeters;
 
     private Agent(DefaultStateStore store, StoreConfig config) {
@@ -119,6 +123,9 @@ public final class Agent implements AutoCloseable {
                 .register(registry);
         openConfigured();
         openNew();
+        if (config.replication() != null) {
+            replication = Replication.start(store, config.replication(), registry);
+        }
         housekeeping.every("refresh", HOUSEKEEPING_PERIOD, this::refresh);
         housekeeping.every("retention", RETENTION_PERIOD, this::applyRetention);
         if (address != null) {
@@ -267,8 +274,8 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The health report: {@code status} "up", or "degraded" when a store cannot be opened or read
-     * (served with HTTP 503).
+     * The health report: {@code status} "up", or "degraded" when a store cannot be opened or read,
+     * or replication has not reached Kafka for {@link Replication#DEGRADED_AFTER} (served with HTTP 503).
      */
     public ObjectNode health() {
         ObjectNode root = HealthReport.JSON.createObjectNode();
@@ -290,6 +297,12 @@ public final class Agent implements AutoCloseable {
         for (Map.Entry<String, String> f : failures.entrySet()) {
             degraded = true;
             list.addObject().put("name", f.getKey()).put("error", f.getValue());
+        }
+        Replication r = replication;
+        if (r != null) {
+            ObjectNode replicated = r.health();
+            root.set("replication", replicated);
+            degraded |= "degraded".equals(replicated.get("status").asText());
         }
         if (degraded) {
             root.put("status", "degraded");
@@ -318,7 +331,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         RuntimeException failure = null;
-        for (AutoCloseable c : new AutoCloseable[] {endpoint, housekeeping, gcMeters}) {
+        for (AutoCloseable c : new AutoCloseable[] {replication, endpoint, housekeeping, gcMeters}) {
             try {
                 if (c != null) {
                     c.close();

@@ -31,7 +31,8 @@ import java.nio.file.Path;
                 JournalCommands.Verify.class, JournalCommands.Recover.class, JournalCommands.CheckpointCmd.class,
                 JournalCommands.Rebuild.class, JournalCommands.Compact.class, WorkloadCommand.class, BenchCommand.class,
                 CdsTrainingCommand.class, CommandLine.HelpCommand.class,
-                ServeCommand.class, StatsCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class})
+                ServeCommand.class, StatsCommand.class, ReplicationCommand.class, BackupCommands.Backup.class,
+                BackupCommands.Restore.class})
 public final class Main {
     public static final int OK = 0;
     public static final int NOT_FOUND = 1;

@@ -31,12 +31,13 @@ import java.util.regex.Pattern;
  * {@code STATESTORE_METRICS_PORT}).
  */
 public final class ConfigLoader {
-    static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores", "metrics");
+    static final List<String> TOP_KEYS = List.of("dataDir", "groupAccess", "defaults", "stores", "metrics",
+            "replication");
     static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth",
             "journal", "sync", "journalRoll", "journalRetention", "journalRetentionBytes", "ttl", "perEntryTtl",
             "expireAfterAccess", "maxEntries", "maxBytes");
     static final List<String> STORE_KEYS = java.util.stream.Stream.concat(OPTION_KEYS.stream(),
-            java.util.stream.Stream.of("keyType", "valueType")).toList();
+            java.util.stream.Stream.of("keyType", "valueType", "replicate")).toList();
     private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
     static final List<String> METRICS_KEYS = List.of("enabled", "host", "port", "percentiles", "timerSampling");
 
@@ -101,6 +102,7 @@ public final class ConfigLoader {
             builder.defaults(options(defaults, "defaults.", source));
         }
         JsonNode stores = root.get("stores");
+        java.util.Set<String> localStores = new java.util.TreeSet<>();
         if (stores != null && !stores.isNull()) {
             requireObject(stores, "stores", source);
             for (Map.Entry<String, JsonNode> store : stores.properties()) {
@@ -124,8 +126,16 @@ public final class ConfigLoader {
                             + " is missing: " + prefix + "keyType and " + prefix + "valueType go together (serve"
                             + " creates a missing store with them); set both or neither");
                 }
+                if (!flag(node, prefix, "replicate", source, true)) {
+                    localStores.add(store.getKey());
+                }
                 builder.store(store.getKey(), options(node, prefix, source), keyType, valueType);
             }
+        }
+        StoreConfig.Replication replication = ReplicationSection.parse(root.get("replication"), localStores,
+                dataDirOverride != null ? dataDirOverride : Path.of(dataDir), source);
+        if (replication != null) {
+            builder.replication(replication);
         }
         return builder.build();
     }

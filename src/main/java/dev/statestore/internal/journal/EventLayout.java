@@ -11,14 +11,35 @@ package dev.statestore.internal.journal;
  *  +---------+--------+----------+-----------+----------------+---------+-----------+-------------+-----------+-------------+
  * </pre>
  *
- * Keys and values are the bytes the store's codecs produce (for the built-in types, exactly what
+ * Version 2 (written only for events whose {@code flags} are not 0; an event without flags is
+ * still written as version 1, byte for byte as before) defines the flags:
+ * <ul>
+ *   <li>{@link #FLAG_ORIGIN}: the change was replicated from another host (applied by the
+ *   replication applier); an origin trailer follows the value:
+ * <pre>
+ *  +--------------------------+------------------+----------------+
+ *  | origin sequence (i64)    | host length (u16)| host (UTF-8)   |
+ *  +--------------------------+------------------+----------------+
+ * </pre>
+ *   </li>
+ * </ul>
+ * A version 1 reader refuses version 2 events by their version byte, rather than misreading the trailer.
+ *
+ * <p>Keys and values are the bytes the store's codecs produce (for the built-in types, exactly what
  * Chronicle Map stores). The sequence of an event is its Chronicle Queue index, not stored in the
  * body. The stripe is the lock stripe (Chronicle Map segment) of the key, -1 for events written
  * outside one; crash repair uses it to find a dead writer's change. A reader refuses a version it
  * does not know.
  */
 final class EventLayout {
+    /** The layout of events without flags: what every event was before replication. */
     static final int VERSION = 1;
+    /** The layout of events with flags (see the class comment). */
+    static final int VERSION_FLAGS = 2;
+    /** Flag: replicated from another host; an origin trailer follows the value. */
+    static final int FLAG_ORIGIN = 0x0001;
+    /** Bytes of the origin trailer before the host name. */
+    static final int ORIGIN_FIXED_SIZE = 10;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;

@@ -1,5 +1,6 @@
 package dev.statestore.internal.journal;
 
+import dev.statestore.ChangeEvent.Origin;
 import dev.statestore.ChangeType;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.DiskFullException;
@@ -253,16 +254,18 @@ public final class Journal implements AutoCloseable {
         checkSize(size);
         ExcerptAppender appender = appenders.get();
         checkRoom(appender, size);
+        Origin origin = ChangeCause.origin();
         long index;
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> b = dc.wire().bytes();
-                writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size());
+                writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size(), origin);
                 copy(key, b);
                 if (value != null) {
                     copy(value, b);
                 }
+                writeOrigin(b, origin);
                 end = b.writePosition();
                 index = dc.index();
                 stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
@@ -377,16 +380,18 @@ public final class Journal implements AutoCloseable {
     public long append(ChangeType type, byte[] key, byte[] value) {
         ExcerptAppender appender = appenders.get();
         checkRoom(appender, key.length + (value == null ? 0 : value.length));
+        Origin origin = ChangeCause.origin();
         long index;
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> b = dc.wire().bytes();
-                writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length);
+                writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length, origin);
                 b.write(key);
                 if (value != null) {
                     b.write(value);
                 }
+                writeOrigin(b, origin);
                 end = b.writePosition();
                 index = dc.index();
             } catch (RuntimeException | InternalError e) {
@@ -424,10 +429,11 @@ public final class Journal implements AutoCloseable {
         b.writeSkip(size);
     }
 
-    private static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength) {
-        b.writeByte((byte) EventLayout.VERSION);
+    /** The event header; version 1 without an origin (as before replication), version 2 with the origin flag. */
+    private static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength, Origin origin) {
+        b.writeByte((byte) (origin == null ? EventLayout.VERSION : EventLayout.VERSION_FLAGS));
         b.writeByte((byte) type.code());
-        b.writeShort((short) 0);
+        b.writeShort((short) (origin == null ? 0 : EventLayout.FLAG_ORIGIN));
         b.writeInt((int) ProcessIdentity.pid());
         b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
         b.writeInt(stripe);
@@ -449,6 +455,20 @@ public final class Journal implements AutoCloseable {
         return new CorruptStoreException("Store '" + store + "': a journal file in " + dir + " failed under this process"
                 + " (truncated or replaced?): the change was not made; with no process using the store, run"
                 + " 'statestore verify " + store + "'", e);
+    }
+
+    /** The origin trailer of a replicated event (nothing for a change made here). */
+    private static void writeOrigin(Bytes<?> b, Origin origin) {
+        if (origin == null) {
+            return;
+        }
+        byte[] host = origin.host().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (host.length > 0xFFFF) {
+            throw new IllegalArgumentException("origin host id is longer than 65535 bytes");
+        }
+        b.writeLong(origin.sequence());
+        b.writeUnsignedShort(host.length);
+        b.write(host);
     }
 
     /** A failed append as a typed error: the journal's file failing to grow (an I/O error under it) means a full disk. */
@@ -512,10 +532,11 @@ public final class Journal implements AutoCloseable {
             throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
         }
         int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
-        if (version != EventLayout.VERSION) {
+        if (version != EventLayout.VERSION && version != EventLayout.VERSION_FLAGS) {
             throw new IllegalStateException("journal event " + index + " has layout version " + version
-                    + "; this statestore reads version " + EventLayout.VERSION);
+                    + "; this statestore reads versions " + EventLayout.VERSION + " and " + EventLayout.VERSION_FLAGS);
         }
+        int flags = version == EventLayout.VERSION ? 0 : b.readUnsignedShort(start + EventLayout.FLAGS_OFFSET);
         ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
         long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
         long time = b.readLong(start + EventLayout.TIME_OFFSET);
@@ -529,8 +550,18 @@ public final class Journal implements AutoCloseable {
             value = new byte[valueLength];
             b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
         }
-        b.readPosition(start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength));
-        return new RawEvent(index, time, type, pid, stripe, key, value);
+        long end = start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength);
+        Origin origin = null;
+        if ((flags & EventLayout.FLAG_ORIGIN) != 0) {
+            long originSequence = b.readLong(end);
+            int hostLength = b.readUnsignedShort(end + 8);
+            byte[] host = new byte[hostLength];
+            b.read(end + EventLayout.ORIGIN_FIXED_SIZE, host, 0, hostLength);
+            origin = new Origin(new String(host, java.nio.charset.StandardCharsets.UTF_8), originSequence);
+            end += EventLayout.ORIGIN_FIXED_SIZE + hostLength;
+        }
+        b.readPosition(end);
+        return new RawEvent(index, time, type, pid, stripe, key, value, origin);
     }
 
     /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
@@ -560,6 +591,7 @@ public final class Journal implements AutoCloseable {
             bytes += EventLayout.HEADER_SIZE + c.key().length + (c.value() == null ? 0 : c.value().length);
         }
         checkRoom(appender, bytes);
+        Origin origin = ChangeCause.origin();
         long index;
         long end;
         try (DocumentContext dc = appender.writingDocument()) {
@@ -567,11 +599,12 @@ public final class Journal implements AutoCloseable {
                 Bytes<?> b = dc.wire().bytes();
                 for (BatchChange c : changes) {
                     writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
-                            c.value() == null ? EventLayout.NO_VALUE : c.value().length);
+                            c.value() == null ? EventLayout.NO_VALUE : c.value().length, origin);
                     b.write(c.key());
                     if (c.value() != null) {
                         b.write(c.value());
                     }
+                    writeOrigin(b, origin);
                 }
                 end = b.writePosition();
                 index = dc.index();

@@ -160,7 +160,7 @@ public final class JournalSubscription<K, V> implements Subscription {
             event = raw.decode(keys, values);
         } catch (RuntimeException e) {
             ChangeEvent<byte[], byte[]> undecoded = new ChangeEvent<>(raw.sequence(), raw.timeNanos(), raw.type(),
-                    raw.key(), raw.value(), raw.writerPid());
+                    raw.key(), raw.value(), raw.writerPid(), raw.origin());
             if (!options.errorHandler().onError(undecoded, e)) {
                 return false;
             }

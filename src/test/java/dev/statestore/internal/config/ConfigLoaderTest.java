@@ -452,4 +452,65 @@ class ConfigLoaderTest {
         ConfigException e = refused("stores:\n  s:\n    expireAfterAccess: often\n");
         assertContains(e.getMessage(), "key stores.s.expireAfterAccess = 'often'", "must be true or false");
     }
+
+    // ---------------------------------------------------------------- replication
+
+    @Test
+    void replicationSectionGivesHostPrefixKafkaPropertiesAndLocalStores() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml(String.join("\n",
+                "replication:",
+                "  hostId: host-a",
+                "  topicPrefix: app1.",
+                "  kafka:",
+                "    bootstrap.servers: 127.0.0.1:9092",
+                "    security.protocol: SSL",
+                "    linger.ms: 5",
+                "stores:",
+                "  scratch:",
+                "    replicate: false",
+                "  sessions:",
+                "    replicate: true",
+                "")));
+        StoreConfig.Replication r = config.replication();
+        assertEquals("host-a", r.hostId());
+        assertEquals("app1.", r.topicPrefix());
+        assertEquals(Map.of("bootstrap.servers", "127.0.0.1:9092", "security.protocol", "SSL", "linger.ms", "5"), r.kafka());
+        assertFalse(r.replicates("scratch"));
+        assertTrue(r.replicates("sessions"));
+        assertTrue(r.replicates("other"));
+    }
+
+    @Test
+    void replicationDefaultsHostIdFromHostAndDataDirAndPrefixToStatestore() throws IOException {
+        StoreConfig a = StoreConfig.load(yaml("replication:\n  kafka:\n    bootstrap.servers: 127.0.0.1:9092\n"),
+                dir.resolve("a"));
+        StoreConfig b = StoreConfig.load(yaml("replication:\n  kafka:\n    bootstrap.servers: 127.0.0.1:9092\n"),
+                dir.resolve("b"));
+        assertEquals("statestore.", a.replication().topicPrefix());
+        assertTrue(a.replication().hostId().matches("[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}"), a.replication().hostId());
+        assertFalse(a.replication().hostId().equals(b.replication().hostId()), "two data directories are two hosts");
+    }
+
+    @Test
+    void noReplicationSectionMeansNoReplication() throws IOException {
+        assertEquals(null, StoreConfig.load(yaml("groupAccess: false\n")).replication());
+    }
+
+    @Test
+    void replicationMistakesAreRefusedNamingTheKeyAndTheFix() throws IOException {
+        assertContains(refused("replication:\n  hostId: a\n").getMessage(), "replication.kafka is missing",
+                "bootstrap.servers");
+        assertContains(refused("replication:\n  kafka:\n    linger.ms: 1\n").getMessage(),
+                "replication.kafka.bootstrap.servers is missing", "127.0.0.1:9092");
+        assertContains(refused("replication:\n  hostid: a\n  kafka:\n    bootstrap.servers: x:1\n").getMessage(),
+                "unknown key 'replication.hostid'", "did you mean 'replication.hostId'");
+        assertContains(refused("replication:\n  hostId: 'a b'\n  kafka:\n    bootstrap.servers: x:1\n").getMessage(),
+                "replication.hostId = 'a b'", "e.g. host-a");
+        assertContains(refused("replication:\n  topicPrefix: 'a/b'\n  kafka:\n    bootstrap.servers: x:1\n").getMessage(),
+                "replication.topicPrefix = 'a/b'");
+        assertContains(refused("replication:\n  kafka:\n    bootstrap.servers: x:1\n    group.id: g\n").getMessage(),
+                "replication.kafka.group.id is set by statestore", "remove it");
+        assertContains(refused("stores:\n  s:\n    replicate: no-thanks\n").getMessage(),
+                "stores.s.replicate", "true or false");
+    }
 }

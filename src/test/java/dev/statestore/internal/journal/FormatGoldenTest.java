@@ -1,5 +1,6 @@
 package dev.statestore.internal.journal;
 
+import dev.statestore.ChangeEvent;
 import dev.statestore.ChangeType;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
@@ -62,9 +63,37 @@ class FormatGoldenTest {
     @Test
     void anEventOfAnUnknownLayoutVersionIsRefused() {
         byte[] future = new byte[28];
-        future[0] = 2;
+        future[0] = 3;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Journal.decode(1, Bytes.wrapForRead(future)));
-        assertEquals("journal event 1 has layout version 2; this statestore reads version 1", e.getMessage());
+        assertEquals("journal event 1 has layout version 3; this statestore reads versions 1 and 2", e.getMessage());
+    }
+
+    @Test
+    void aVersionTwoEventWithAnOriginIsDecodedAsLaidOutAndTheNextEventFollowsIt() {
+        byte[] host = bytes("host-a");
+        ByteBuffer b = ByteBuffer.allocate(2 * (28 + 1 + 2 + 10 + host.length)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 2; i++) {
+            b.put((byte) 2).put((byte) ChangeType.PUT.code()).putShort((short) 1).putInt(4321)
+                    .putLong(5L).putInt(7).putInt(1).putInt(2)
+                    .put(bytes("k")).put(bytes("v" + i))
+                    .putLong(1000L + i).putShort((short) host.length).put(host);
+        }
+        Bytes<?> wrapped = Bytes.wrapForRead(b.array());
+        RawEvent first = Journal.decode(99, wrapped);
+        assertArrayEquals(bytes("v0"), first.value());
+        assertEquals(new ChangeEvent.Origin("host-a", 1000L), first.origin());
+        RawEvent second = Journal.decode(99, wrapped);
+        assertArrayEquals(bytes("v1"), second.value());
+        assertEquals(new ChangeEvent.Origin("host-a", 1001L), second.origin());
+        assertEquals(0, wrapped.readRemaining());
+    }
+
+    @Test
+    void aVersionOneEventHasNoOrigin() {
+        ByteBuffer b = ByteBuffer.allocate(28 + 1).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 1).put((byte) ChangeType.REMOVE.code()).putShort((short) 0).putInt(1).putLong(0)
+                .putInt(-1).putInt(1).putInt(-1).put(bytes("k"));
+        assertNull(Journal.decode(1, Bytes.wrapForRead(b.array())).origin());
     }
 
     private static byte[] bytes(String s) {

@@ -1,0 +1,338 @@
+package dev.statestore.internal.replication;
+
+import dev.statestore.ChangeEvent.Origin;
+import dev.statestore.MapOptions;
+import dev.statestore.StoreConfig;
+import dev.statestore.StoreMap;
+import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.journal.ChangeCause;
+import dev.statestore.internal.map.DefaultStateStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Applies the changes of every store's topic under the prefix to the local stores, on one thread:
+ * every host holds every store whole. Partitions are assigned directly (no consumer group), each
+ * resumed at the offset stored in its store's {@link ReplicationState}, or read from its start.
+ * Records are applied in partition order, each inside {@link ChangeCause#replicating} so that its
+ * journal event is marked replicated (never shipped again); a change whose (origin, sequence,
+ * index) is not newer than the newest applied from that origin in the partition is dropped. A store
+ * this host lacks is created from the types and options of the record's {@code statestore.store}
+ * header (built-in key and value types only). Offsets are stored every 200 ms and on close: a crash
+ * re-applies at most that much, in order, which ends in the same state.
+ */
+final class Applier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DISCOVERY_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long SAVE_NANOS = Duration.ofMillis(200).toNanos();
+    private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final DefaultStateStore store;
+    private final StoreConfig.Replication config;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Function<String, ReplicationState> states;
+    private final ReplicationMeters meters;
+    private final Map<TopicPartition, String> assigned = new HashMap<>();
+    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
+    private final Map<String, StoreMap<Object, Object>> maps = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long lastContactNanos = System.nanoTime();
+    private volatile String lastError;
+
+    Applier(DefaultStateStore store, StoreConfig.Replication config, Consumer<byte[], byte[]> consumer,
+            Function<String, ReplicationState> states, ReplicationMeters meters) {
+        this.store = store;
+        this.config = config;
+        this.consumer = consumer;
+        this.states = states;
+        this.meters = meters;
+        this.thread = new Thread(this::run, "statestore-replication-applier");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** When the applier last reached Kafka (listed the topics). */
+    long lastContactNanos() {
+        return lastContactNanos;
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    private void run() {
+        long nextDiscovery = 0;
+        long nextSave = System.nanoTime() + SAVE_NANOS;
+        try {
+            while (running) {
+                long now = System.nanoTime();
+                if (now - nextDiscovery >= 0) {
+                    discover();
+                    nextDiscovery = now + DISCOVERY_NANOS;
+                }
+                resumePaused(now);
+                if (assigned.isEmpty()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+                } else {
+                    apply(consumer.poll(Duration.ofMillis(100)));
+                    updateLag();
+                }
+                if (System.nanoTime() - nextSave >= 0) {
+                    saveAll();
+                    nextSave = System.nanoTime() + SAVE_NANOS;
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException | Error e) {
+            LOG.error("replication: the applier stopped", e);
+            lastError = e.toString();
+        } finally {
+            saveAll();
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Assigns the partitions of topics under the prefix not assigned yet. */
+    private void discover() {
+        Map<String, List<PartitionInfo>> topics;
+        try {
+            topics = consumer.listTopics(Duration.ofSeconds(5));
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            error(null, "cannot list the topics: " + e);
+            return;
+        }
+        lastContactNanos = System.nanoTime();
+        if (lastError != null && lastError.startsWith("cannot list")) {
+            lastError = null;
+        }
+        List<TopicPartition> added = new ArrayList<>();
+        for (Map.Entry<String, List<PartitionInfo>> t : topics.entrySet()) {
+            String topic = t.getKey();
+            if (!topic.startsWith(config.topicPrefix())) {
+                continue;
+            }
+            String name = topic.substring(config.topicPrefix().length());
+            if (!StoreConfig.STORE_NAME.matcher(name).matches() || !config.replicates(name)) {
+                continue;
+            }
+            for (PartitionInfo p : t.getValue()) {
+                TopicPartition tp = new TopicPartition(topic, p.partition());
+                if (!assigned.containsKey(tp)) {
+                    assigned.put(tp, name);
+                    added.add(tp);
+                }
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        consumer.assign(new ArrayList<>(assigned.keySet()));
+        for (TopicPartition tp : added) {
+            String name = assigned.get(tp);
+            long next = states.apply(name).next(tp.partition());
+            if (next >= 0) {
+                consumer.seek(tp, next);
+                LOG.info("replication: store '{}' partition {} resumes at offset {} (stored in {})", name, tp.partition(),
+                        next, ReplicationState.FILE_NAME);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+                LOG.info("replication: store '{}' partition {} is applied from its start", name, tp.partition());
+            }
+        }
+    }
+
+    private void apply(ConsumerRecords<byte[], byte[]> records) {
+        if (!records.isEmpty()) {
+            lastContactNanos = System.nanoTime();
+        }
+        for (TopicPartition tp : records.partitions()) {
+            String name = assigned.get(tp);
+            ReplicationState state = states.apply(name);
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                if (!applyOne(name, state, tp, r)) {
+                    consumer.seek(tp, r.offset()); // tried again after a pause, in order
+                    consumer.pause(List.of(tp));
+                    pausedUntil.put(tp, System.nanoTime() + RETRY_NANOS);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Applies one record; false when it failed and is to be tried again. */
+    private boolean applyOne(String name, ReplicationState state, TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        String originHost = Wire.text(r.headers(), Wire.ORIGIN);
+        long sequence = Wire.number(r.headers(), Wire.SEQUENCE, -1);
+        if (originHost == null || sequence < 0 || r.key() == null) {
+            state.skipped(tp.partition(), r.offset()); // not a statestore change
+            return true;
+        }
+        long index = Wire.number(r.headers(), Wire.INDEX, 0);
+        String journal = Wire.text(r.headers(), Wire.JOURNAL);
+        String counter = journal == null ? originHost : originHost + " " + journal; // whose sequences these are
+        if (!state.isNew(tp.partition(), counter, sequence, index)) {
+            state.skipped(tp.partition(), r.offset());
+            return true;
+        }
+        try {
+            StoreMap<Object, Object> map = map(name, state, r);
+            Object key = map.keyCodec().decode(r.key());
+            Origin origin = new Origin(originHost, sequence);
+            if (r.value() == null) {
+                ChangeCause.replicating(origin, () -> map.remove(key));
+            } else {
+                Object value = map.valueCodec().decode(r.value());
+                ChangeCause.replicating(origin, () -> map.put(key, value));
+            }
+        } catch (RuntimeException e) {
+            error(name, "store '" + name + "': applying offset " + r.offset() + " of partition " + tp.partition()
+                    + " failed, tried again in 1 s: " + e.getMessage());
+            return false;
+        }
+        state.applied(tp.partition(), r.offset(), counter, sequence, index);
+        meters.applied(name, 1);
+        return true;
+    }
+
+    /** The store, attached, or created as the record's origin describes it. */
+    private StoreMap<Object, Object> map(String name, ReplicationState state, ConsumerRecord<byte[], byte[]> r) {
+        StoreMap<Object, Object> map = maps.get(name);
+        if (map != null) {
+            return map;
+        }
+        if (store.metadata(name) == null) {
+            create(name, state, Wire.text(r.headers(), Wire.STORE), Wire.text(r.headers(), Wire.ORIGIN));
+        }
+        map = store.existing(name);
+        maps.put(name, map);
+        return map;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void create(String name, ReplicationState state, String storeJson, String origin) {
+        JsonNode meta;
+        try {
+            meta = storeJson == null ? null : JSON.readTree(storeJson);
+        } catch (java.io.IOException e) {
+            meta = null;
+        }
+        if (meta == null) {
+            throw new IllegalStateException("its records carry no store description: create the store on this host");
+        }
+        dev.statestore.Codec keys = BuiltinCodecs.byId(meta.path("keyCodec").asText());
+        dev.statestore.Codec values = BuiltinCodecs.byId(meta.path("valueCodec").asText());
+        if (keys == null || values == null) {
+            throw new IllegalStateException("host " + origin + " has it as " + meta.path("keyType").asText() + " -> "
+                    + meta.path("valueType").asText() + ", which only an application knows: open the store on this host"
+                    + " with those types once (StateStore.map), and replication fills it");
+        }
+        MapOptions.Builder b = MapOptions.builder()
+                .entries(meta.path("entries").asLong())
+                .averageKeySize(meta.path("averageKeySize").asInt())
+                .averageValueSize(meta.path("averageValueSize").asInt())
+                .maxGrowth(meta.path("maxGrowth").asDouble());
+        long ttl = meta.path("ttlMillis").asLong(0);
+        if (ttl > 0) {
+            b.ttl(Duration.ofMillis(ttl)).expireAfterAccess(meta.path("expireAfterAccess").asBoolean(false));
+        } else if ("stamped".equals(meta.path("valueLayout").asText())) {
+            b.perEntryTtl(true);
+        }
+        if (meta.path("maxEntries").asLong(0) > 0) {
+            b.maxEntries(meta.path("maxEntries").asLong());
+        }
+        if (meta.path("maxBytes").asLong(0) > 0) {
+            b.maxBytes(meta.path("maxBytes").asLong());
+        }
+        state.createdByReplication(true); // before the store exists: its shipper must not ship it back as a snapshot
+        store.map(name, keys, values, b.build());
+        LOG.info("replication: created store '{}' ({} -> {}) as host {} has it", name, keys.id(), values.id(), origin);
+    }
+
+    private void resumePaused(long now) {
+        if (pausedUntil.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> due = new ArrayList<>();
+        pausedUntil.entrySet().removeIf(e -> {
+            if (now - e.getValue() >= 0) {
+                due.add(e.getKey());
+                return true;
+            }
+            return false;
+        });
+        if (!due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    private void updateLag() {
+        for (Map.Entry<TopicPartition, String> e : assigned.entrySet()) {
+            OptionalLong lag = consumer.currentLag(e.getKey());
+            if (lag.isPresent()) {
+                states.apply(e.getValue()).lag(e.getKey().partition(), lag.getAsLong());
+            }
+        }
+    }
+
+    private void saveAll() {
+        Set<String> names = new HashSet<>(assigned.values());
+        for (String name : names) {
+            if (store.metadata(name) == null) {
+                continue; // not created yet: nothing applied
+            }
+            try {
+                states.apply(name).saveIfChanged();
+            } catch (RuntimeException e) {
+                error(name, e.getMessage());
+            }
+        }
+    }
+
+    private void error(String name, String message) {
+        if (!message.equals(lastError)) {
+            LOG.warn("replication: {}", message);
+        }
+        lastError = message;
+        if (name != null) {
+            meters.error(name);
+            states.apply(name).lastError(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.statestore.internal.replication;
+
+import dev.statestore.MapOptions;
+import dev.statestore.Position;
+import dev.statestore.StoreMap;
+import dev.statestore.Subscription;
+import dev.statestore.testkit.KafkaBroker;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Replication figures, on demand only (never in the pass/fail path of {@code mvn test}):
+ * <pre>
+ * mvn -o test -Dtest=ReplicationBenchmark -Dstatestore.bench.replication=true
+ *     [-Dstatestore.bench.rate=10000 -Dstatestore.bench.seconds=10 -Dstatestore.bench.entries=1000000 -Dstatestore.bench.missed=100000]
+ * </pre>
+ * Lag: changes written on host A at a fixed rate, each value its System.nanoTime(), read by a
+ * subscription on host B's journal in this JVM (writer and reader share the clock). Catch-up: B's
+ * agent killed, A writes the missed changes, B restarted: time until B has them all, against a new
+ * host C restoring the whole store (entries + missed) from offset 0. Results on stdout.
+ */
+@EnabledIfSystemProperty(named = "statestore.bench.replication", matches = "true")
+class ReplicationBenchmark {
+    @TempDir
+    Path dir;
+
+    @Test
+    void lagAndCatchUp() throws Exception {
+        int rate = Integer.getInteger("statestore.bench.rate", 10_000);
+        int seconds = Integer.getInteger("statestore.bench.seconds", 10);
+        int entries = Integer.getInteger("statestore.bench.entries", 1_000_000); // 0: the lag only
+        int missed = Integer.getInteger("statestore.bench.missed", 100_000);
+        try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"));
+             Host a = new Host(dir, "host-a", broker.bootstrapServers());
+             Host b = new Host(dir, "host-b", broker.bootstrapServers());
+             Host c = new Host(dir, "host-c", broker.bootstrapServers())) {
+            StoreMap<String, String> onA = a.store().map("bench", String.class, String.class,
+                    MapOptions.builder().entries(entries + missed + rate * seconds).averageKeySize(12).averageValueSize(16)
+                            .build());
+            a.startAgent();
+            b.startAgent();
+            onA.put("seed", "0");
+            StoreMap<String, String> onB = b.map("bench");
+            Host.await(() -> "0".equals(onB.get("seed")), Host.START, () -> "B never got the store");
+
+            // lag at a fixed rate
+            Histogram lag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            int total = rate * seconds;
+            int warmup = rate; // the first second is not counted
+            int[] seen = {0};
+            try (Subscription sub = onB.subscribe(Position.END, e -> {
+                if (e.key().startsWith("lag-") && e.value() != null) {
+                    long sent = Long.parseLong(e.value());
+                    if (seen[0]++ >= warmup) {
+                        lag.recordValue(Math.max(0, System.nanoTime() - sent));
+                    }
+                }
+            })) {
+                // paced in batches of a millisecond's worth, parking in between: a writer spinning for its
+                // pace would take a whole core from the broker and the agents on a small machine
+                long start = System.nanoTime();
+                int perMilli = Math.max(1, rate / 1000);
+                for (int i = 0; i < total; i++) {
+                    if (i % perMilli == 0) {
+                        long due = start + TimeUnit.MILLISECONDS.toNanos(i / perMilli);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
+                    onA.put("lag-" + (i % 10_000), String.valueOf(System.nanoTime()));
+                }
+                Host.await(() -> seen[0] >= total, Duration.ofSeconds(120), () -> "B saw " + seen[0] + " of " + total);
+            }
+            System.out.printf("BENCH lag at %d changes/s for %d s (%d measured): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                            + " max %.2f ms%n", rate, seconds, lag.getTotalCount(), lag.getValueAtPercentile(50) / 1e6,
+                    lag.getValueAtPercentile(99) / 1e6, lag.getValueAtPercentile(99.9) / 1e6, lag.getMaxValue() / 1e6);
+
+            if (entries == 0) {
+                return;
+            }
+            // the store grows to `entries`, B follows
+            for (int i = 0; i < entries; i++) {
+                onA.put("e-" + i, "v" + i);
+            }
+            long expected = onA.size();
+            Host.await(() -> onB.size() == expected, Duration.ofMinutes(10), () -> "B has " + onB.size() + " of " + expected);
+
+            b.killAgent();
+            for (int i = 0; i < missed; i++) {
+                onA.put("e-" + i, "w" + i);
+            }
+            String last = "w" + (missed - 1);
+            long restart = System.nanoTime();
+            b.startAgent();
+            Host.await(() -> last.equals(onB.get("e-" + (missed - 1))), Duration.ofMinutes(10), () -> "B never caught up");
+            long catchUp = System.nanoTime() - restart;
+
+            long restore = System.nanoTime();
+            c.startAgent();
+            StoreMap<String, String> onC = c.map("bench");
+            Host.await(() -> last.equals(onC.get("e-" + (missed - 1))) && onC.size() == expected, Duration.ofMinutes(20),
+                    () -> "C has " + onC.size() + " of " + expected);
+            long restoreNanos = System.nanoTime() - restore;
+            System.out.printf("BENCH restart catch-up after %d missed changes (store of %d entries): %.1f s (agent start"
+                    + " included); new host restoring the whole topic from offset 0: %.1f s%n", missed, expected,
+                    catchUp / 1e9, restoreNanos / 1e9);
+        }
+    }
+}

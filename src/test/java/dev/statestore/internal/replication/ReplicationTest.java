@@ -1,0 +1,292 @@
+package dev.statestore.internal.replication;
+
+import dev.statestore.MapOptions;
+import dev.statestore.StoreMap;
+import dev.statestore.internal.agent.Scrapes;
+import dev.statestore.testkit.ChildJvm;
+import dev.statestore.testkit.KafkaBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hosts replicating through a real Kafka broker: each host a data directory with its agent in a
+ * child JVM, the broker in this JVM on 127.0.0.1.
+ */
+class ReplicationTest {
+    @TempDir
+    static Path shared;
+    static KafkaBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBroker.start(shared.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private Host host(String id) {
+        return new Host(dir, id, broker.bootstrapServers());
+    }
+
+    @Test
+    void aPutOnOneHostIsReadOnAnotherWithinASecond() {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            StoreMap<String, String> onA = a.store().map("greetings", String.class, String.class,
+                    MapOptions.builder().entries(10_000).build());
+            onA.put("before", "the agents ran");
+            a.startAgent();
+            b.startAgent();
+            StoreMap<String, String> onB = b.map("greetings");
+            Host.await(() -> "the agents ran".equals(onB.get("before")), Host.START,
+                    () -> "the entry A had before replication started never reached B");
+
+            long start = System.nanoTime();
+            onA.put("hello", "world");
+            Host.await(() -> "world".equals(onB.get("hello")), Duration.ofSeconds(1),
+                    () -> "a put on A was not read on B within a second");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1000, millis + " ms");
+            onA.remove("hello");
+            Host.await(() -> onB.get("hello") == null, Duration.ofSeconds(1), () -> "a remove on A did not reach B");
+            assertEquals("the agents ran", onB.get("before"));
+
+            Host.await(() -> appliedOffset(b, "greetings") >= 3, Duration.ofSeconds(10), () -> "B stored no offsets");
+            try (ChildJvm status = ChildJvm.cli(b.data, "--config", b.config.toString(), "replication", "status", "greetings")) {
+                String out = String.join("\n", status.remainingLines(Host.START));
+                assertEquals(0, status.waitFor(Host.START), status.stderr());
+                assertTrue(out.contains("greetings") && out.contains("replicated") && out.contains("topic statestore.greetings")
+                        && out.matches("(?s).*partition 0 +next offset 3 .*"), out);
+            }
+
+            // the replication meters the ops kit queries are exported by a replicating agent
+            java.util.Set<String> exported = Scrapes.names(Scrapes.get(URI.create("http://127.0.0.1:" + b.port + "/metrics")).body());
+            java.util.Set<String> queried = new java.util.TreeSet<>();
+            for (String file : new String[] {"ops/alerts.yml", "ops/alerts_test.yml", "ops/grafana-dashboard.json"}) {
+                Matcher m = Pattern.compile("\\bstatestore_replication_[a-z_]+\\b").matcher(readString(Path.of(file)));
+                while (m.find()) {
+                    queried.add(m.group());
+                }
+            }
+            assertTrue(queried.contains("statestore_replication_lag"), "the ops kit queries replication: " + queried);
+            queried.removeAll(exported);
+            assertEquals(java.util.Set.of(), queried, "queried by the ops kit but not exported; exported: " + exported);
+        }
+    }
+
+    @Test
+    void concurrentWritesToOneKeyOnTwoHostsConvergeToTheSameValue() throws Exception {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            a.startAgent();
+            b.startAgent();
+            StoreMap<String, String> onA = a.store().map("contended", String.class, String.class); // while the agents run
+            onA.put("seed", "1");
+            StoreMap<String, String> onB = b.map("contended");
+            Host.await(() -> "1".equals(onB.get("seed")), Host.START, () -> "B never got the store");
+
+            int writes = 500;
+            Thread onBWriter = new Thread(() -> {
+                for (int i = 0; i < writes; i++) {
+                    onB.put("k", "b-" + i);
+                }
+            });
+            onBWriter.start();
+            for (int i = 0; i < writes; i++) {
+                onA.put("k", "a-" + i);
+            }
+            onBWriter.join();
+
+            // converged: both hosts hold the change with the highest offset of the key's partition
+            Host.await(() -> {
+                List<String> values = values(topicRecords("statestore.contended"), "k");
+                return values.size() >= 2 * writes && values.get(values.size() - 1).equals(onA.get("k"))
+                        && values.get(values.size() - 1).equals(onB.get("k"));
+            }, Duration.ofSeconds(60), () -> "A has " + onA.get("k") + ", B has " + onB.get("k") + ", the topic ends with "
+                    + last(values(topicRecords("statestore.contended"), "k")));
+        }
+    }
+
+    @Test
+    void aKilledHostCatchesUpFromItsStoredOffsetsAndANewHostRestoresTheWholeStore() throws Exception {
+        try (Host a = host("host-a"); Host b = host("host-b"); Host c = host("host-c")) {
+            StoreMap<String, String> onA = a.store().map("bulk", String.class, String.class,
+                    MapOptions.builder().entries(50_000).build());
+            int before = 2_000;
+            for (int i = 0; i < before; i++) {
+                onA.put("old-" + i, "v" + i);
+            }
+            a.startAgent();
+            b.startAgent();
+            StoreMap<String, String> onB = b.map("bulk");
+            Host.await(() -> onB.size() == before, Host.START, () -> "B has " + onB.size() + " of " + before);
+            Host.await(() -> appliedOffset(b, "bulk") >= before, Duration.ofSeconds(10),
+                    () -> "B never stored its applied offsets: " + appliedOffset(b, "bulk"));
+
+            b.killAgent();
+            int changes = 10_000;
+            for (int i = 0; i < changes; i++) {
+                onA.put("new-" + i, "w" + i);
+            }
+            Host.await(() -> endOffset("statestore.bulk") >= before + changes, Duration.ofSeconds(60),
+                    () -> "A did not ship its changes: end offset " + endOffset("statestore.bulk"));
+
+            long start = System.nanoTime();
+            b.startAgent();
+            Host.await(() -> onB.size() == before + changes && ("w" + (changes - 1)).equals(onB.get("new-" + (changes - 1))),
+                    Duration.ofSeconds(60), () -> "B has " + onB.size() + " entries after its restart");
+            long catchUpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            Matcher resumed = b.log().stream().map(Pattern.compile("store 'bulk' partition 0 resumes at offset (\\d+)")::matcher)
+                    .filter(Matcher::find).findFirst().orElseThrow(() -> new AssertionError("B did not resume from stored"
+                            + " offsets; its log:\n" + String.join("\n", b.log())));
+            assertTrue(Long.parseLong(resumed.group(1)) >= before, "resumed at " + resumed.group(1) + ", not from 0");
+            double applied = Scrapes.samples(Scrapes.get(URI.create("http://127.0.0.1:" + b.port + "/metrics")).body())
+                    .getOrDefault("statestore_replication_applied_total{cache=\"bulk\"}", -1.0);
+            assertTrue(applied >= changes && applied < changes + before,
+                    "B applied " + applied + " changes after its restart: the missed ones, not the whole topic again");
+            System.out.println("catch-up of " + changes + " changes after a restart: " + catchUpMillis + " ms");
+
+            c.startAgent();
+            StoreMap<String, String> onC = c.map("bulk");
+            Host.await(() -> onC.size() == before + changes, Duration.ofSeconds(60),
+                    () -> "the new host C has " + onC.size() + " of " + (before + changes));
+            assertEquals(Map.copyOf(onA), Map.copyOf(onC));
+            assertEquals(Map.copyOf(onA), Map.copyOf(onB));
+        }
+    }
+
+    @Test
+    void compactionKeepsTheLatestValueOfEachKeyAndANewHostRestoresFromIt() throws Exception {
+        try (Host a = host("host-a"); Host c = host("host-c")) {
+            StoreMap<String, String> onA = a.store().map("compacted", String.class, String.class);
+            onA.put("seed", "1");
+            a.startAgent();
+            String topic = "statestore.compacted";
+            Host.await(() -> endOffset(topic) >= 1, Host.START, () -> "A never shipped");
+            try (Admin admin = broker.admin()) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                List<AlterConfigOp> ops = new ArrayList<>();
+                for (String[] kv : new String[][] {{"segment.ms", "100"}, {"min.cleanable.dirty.ratio", "0.001"},
+                        {"delete.retention.ms", "0"}, {"min.compaction.lag.ms", "0"}}) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(kv[0], kv[1]), AlterConfigOp.OpType.SET));
+                }
+                admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
+            }
+            for (int i = 1; i <= 200; i++) {
+                onA.put("x", String.valueOf(i));
+            }
+            onA.put("gone", "soon");
+            onA.remove("gone");
+            int[] ticks = {0};
+            Host.await(() -> {
+                onA.put("tick", String.valueOf(ticks[0]++)); // a new record rolls the segment the cleaner then compacts
+                List<ConsumerRecord<byte[], byte[]>> records = topicRecords(topic);
+                return values(records, "x").equals(List.of("200"));
+            }, Duration.ofSeconds(60), () -> "the topic still holds " + values(topicRecords(topic), "x").size() + " values of x");
+
+            c.startAgent();
+            StoreMap<String, String> onC = c.map("compacted");
+            Host.await(() -> "200".equals(onC.get("x")) && onC.get("tick") != null, Duration.ofSeconds(60),
+                    () -> "the new host restored " + Map.copyOf(onC));
+            assertNull(onC.get("gone"));
+            assertEquals("1", onC.get("seed"));
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long appliedOffset(Host h, String store) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode state = ReplicationState.read(h.data.resolve(store));
+            return state == null ? -1 : state.path("partitions").path(0).path("next").asLong(-1);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    private static long endOffset(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> parts = partitions(consumer, topic);
+            return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        return new KafkaConsumer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "allow.auto.create.topics", false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Every record of the topic, from its start to its end now. */
+    private static List<ConsumerRecord<byte[], byte[]>> topicRecords(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> parts = partitions(consumer, topic);
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    /** The values of {@code key} in the records, in offset order (null for a tombstone). */
+    private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records, String key) {
+        List<String> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (key.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                values.add(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return values;
+    }
+
+    private static String last(List<String> values) {
+        return values.isEmpty() ? "(nothing)" : values.get(values.size() - 1);
+    }
+}
