@@ -3,13 +3,11 @@ package dev.statestore.internal.journal;
 import dev.statestore.ChangeEvent.Origin;
 import dev.statestore.ChangeType;
 import dev.statestore.CorruptStoreException;
-import dev.statestore.DiskFullException;
 import dev.statestore.Durability;
 import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
 import dev.statestore.internal.chronicle.ChronicleErrors;
-import dev.statestore.internal.chronicle.FileSpace;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
@@ -52,7 +50,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * creates the journal directory.
  */
 public final class Journal implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Journal.class);
     public static final String DIR_NAME = "journal";
     /**
      * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for the queue's write
@@ -84,30 +81,13 @@ public final class Journal implements AutoCloseable {
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
-    private final FileModes modes;
-    /**
-     * How far ahead of the writers the current cycle file's blocks are reserved on disk. Chronicle
-     * Queue grows its files sparsely and writes them through a mapping, where a full disk is a
-     * SIGBUS (an {@link InternalError} in some later instruction) instead of an error; with the
-     * blocks reserved ({@link FileSpace}), a full disk shows as a failed reservation instead, while
-     * at least half of this (the largest event, {@link #MAX_EVENT_BYTES}) is still reserved for the
-     * next appends.
-     */
-    static final long RESERVE_AHEAD = 16L << 20;
-    private final Object reserveLock = new Object();
-    /** The cycle whose file is reserved, and given the store's file mode; guarded by {@link #reserveLock}. */
-    private int reservedCycle = Integer.MIN_VALUE;
-    /** The end of the reserved blocks of {@link #reservedCycle}'s file; written under {@link #reserveLock}. */
-    private volatile long reservedEnd;
-    /** Where this process's last append ended in the current cycle file. */
-    private volatile long lastEnd;
-    /** Whether the last reservation failed: appends then must fit in what is reserved, or are refused. */
-    private volatile boolean reserveFailed;
+    /** The journal's disk space reserved ahead of the writers, and its files' mode. */
+    private final JournalSpace space;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
                     net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes) {
         this.store = store;
-        this.modes = modes;
+        this.space = new JournalSpace(store, dir, modes);
         this.dir = dir;
         this.durability = durability;
         this.roll = roll;
@@ -185,7 +165,7 @@ public final class Journal implements AutoCloseable {
                 builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
             }
             SingleChronicleQueue built = builder.build();
-            restrictAll();
+            space.restrictAll();
             return built;
         } catch (RuntimeException e) {
             throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
@@ -253,7 +233,7 @@ public final class Journal implements AutoCloseable {
         long size = key.size() + (value == null ? 0 : value.size());
         checkSize(size);
         ExcerptAppender appender = appenders.get();
-        checkRoom(appender, size);
+        space.checkRoom(appender, size);
         Origin origin = ChangeCause.origin();
         long index;
         long end;
@@ -279,97 +259,14 @@ public final class Journal implements AutoCloseable {
         } catch (RuntimeException e) {
             throw appendFailed(e);
         } catch (InternalError e) {
-            throw faulted(e);
+            throw space.faulted(e);
         }
         pendingSync.set(appender);
         appends.increment();
-        appended(appender, end);
+        space.appended(appender, end);
         return index;
     }
 
-    /**
-     * Before an append of {@code bytes}: when the last reservation failed (a full disk), tries it
-     * again, and refuses the append, before anything is written, unless it fits in what is reserved.
-     */
-    private void checkRoom(ExcerptAppender appender, long bytes) {
-        if (!reserveFailed) {
-            return;
-        }
-        reserve(appender, lastEnd);
-        if (reserveFailed && lastEnd + bytes + ROOM_FOR_HEADERS > reservedEnd) {
-            long usable = ChronicleErrors.usableBytes(dir);
-            throw new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
-                    + " usable): the change was not made; free space on that file system (or lower the journal"
-                    + " retention: 'statestore checkpoint " + store + "' applies it) and it works again", dir, usable, null);
-        }
-    }
-
-    /** Room for the queue's own headers and index entries beside an event. */
-    private static final long ROOM_FOR_HEADERS = 64 << 10;
-
-    /**
-     * After an append that ended at {@code end} in its cycle file: reserves the file's blocks ahead
-     * when the writers came near the end of the reservation, and, once per cycle, gives the file the
-     * store's file mode (Chronicle Queue makes it with the process umask).
-     */
-    private void appended(ExcerptAppender appender, long end) {
-        lastEnd = end;
-        if (appender.cycle() != reservedCycle || end + RESERVE_AHEAD / 2 > reservedEnd) {
-            reserve(appender, end);
-        }
-    }
-
-    private void reserve(ExcerptAppender appender, long end) {
-        java.io.File file = appender.currentFile();
-        if (file == null) {
-            return;
-        }
-        synchronized (reserveLock) {
-            int cycle = appender.cycle();
-            if (cycle != reservedCycle) {
-                modes.restrict(file.toPath());
-                reservedCycle = cycle;
-                reservedEnd = 0;
-            }
-            if (!reserveFailed && end + RESERVE_AHEAD / 2 <= reservedEnd) {
-                return;
-            }
-            IOException failed = null;
-            for (long ahead = RESERVE_AHEAD; ahead >= RESERVE_AHEAD / 16; ahead /= 4) { // less, as the disk fills
-                long to = Math.max(end + ahead, reservedEnd);
-                try {
-                    FileSpace.reserve(file.toPath(), reservedEnd, to - reservedEnd);
-                    reservedEnd = to;
-                    failed = null;
-                    break;
-                } catch (IOException e) {
-                    failed = e;
-                }
-            }
-            if (failed == null) {
-                if (reserveFailed) {
-                    LOG.info("store '{}': the journal's disk has room again", store);
-                }
-                reserveFailed = false;
-            } else {
-                if (!reserveFailed) {
-                    LOG.warn("store '{}': cannot reserve journal space in {} ({}; {} bytes usable): changes that do not fit"
-                            + " in what is reserved are refused until space is freed", store, file, failed.getMessage(),
-                            ChronicleErrors.usableBytes(dir));
-                }
-                reserveFailed = true;
-            }
-        }
-    }
-
-    /** Gives every file of the journal (cycles, the queue's metadata) the store's file mode. */
-    private void restrictAll() {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-            files.filter(java.nio.file.Files::isRegularFile).forEach(modes::restrict);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /**
      * Appends an event from encoded bytes (repairs, tools).
@@ -379,7 +276,7 @@ public final class Journal implements AutoCloseable {
      */
     public long append(ChangeType type, byte[] key, byte[] value) {
         ExcerptAppender appender = appenders.get();
-        checkRoom(appender, key.length + (value == null ? 0 : value.length));
+        space.checkRoom(appender, key.length + (value == null ? 0 : value.length));
         Origin origin = ChangeCause.origin();
         long index;
         long end;
@@ -401,11 +298,11 @@ public final class Journal implements AutoCloseable {
         } catch (RuntimeException e) {
             throw appendFailed(e);
         } catch (InternalError e) {
-            throw faulted(e);
+            throw space.faulted(e);
         }
         pendingSync.set(appender);
         appends.increment();
-        appended(appender, end);
+        space.appended(appender, end);
         syncIfPending();
         return index;
     }
@@ -441,21 +338,6 @@ public final class Journal implements AutoCloseable {
         b.writeInt((int) valueLength);
     }
 
-    /**
-     * A fault of the memory mapping under an append (the JVM's {@link InternalError} for a SIGBUS:
-     * a page the file system could not back, or a file truncated under this process) as a typed
-     * error; the half-written entry was rolled back.
-     */
-    private RuntimeException faulted(InternalError e) {
-        long usable = ChronicleErrors.usableBytes(dir);
-        if (usable >= 0 && usable < RESERVE_AHEAD) {
-            return new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
-                    + " usable): the change was not made; free space on that file system and it works again", dir, usable, e);
-        }
-        return new CorruptStoreException("Store '" + store + "': a journal file in " + dir + " failed under this process"
-                + " (truncated or replaced?): the change was not made; with no process using the store, run"
-                + " 'statestore verify " + store + "'", e);
-    }
 
     /** The origin trailer of a replicated event (nothing for a change made here). */
     private static void writeOrigin(Bytes<?> b, Origin origin) {
@@ -590,7 +472,7 @@ public final class Journal implements AutoCloseable {
         for (BatchChange c : changes) {
             bytes += EventLayout.HEADER_SIZE + c.key().length + (c.value() == null ? 0 : c.value().length);
         }
-        checkRoom(appender, bytes);
+        space.checkRoom(appender, bytes);
         Origin origin = ChangeCause.origin();
         long index;
         long end;
@@ -616,11 +498,11 @@ public final class Journal implements AutoCloseable {
         } catch (RuntimeException e) {
             throw appendFailed(e);
         } catch (InternalError e) {
-            throw faulted(e);
+            throw space.faulted(e);
         }
         pendingSync.set(appender);
         appends.add(changes.size());
-        appended(appender, end);
+        space.appended(appender, end);
         return index;
     }
 
