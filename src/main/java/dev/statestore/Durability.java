@@ -10,8 +10,9 @@ public enum Durability {
     /** Never forced: the kernel writes dirty pages back on its own (by default within ~30 s). A power loss can lose that much. */
     NONE,
     /**
-     * Writeback is requested after each change (msync MS_ASYNC) without waiting: a power loss can
-     * lose the last few seconds. The default.
+     * The journal is forced to disk once a second by a background thread, as Redis's
+     * {@code appendfsync everysec}; a write makes no syscall for it. A power loss can lose about
+     * the last second of changes. The default.
      */
     ASYNC,
     /**

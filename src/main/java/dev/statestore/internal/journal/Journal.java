@@ -166,6 +166,9 @@ public final class Journal implements AutoCloseable {
             }
             SingleChronicleQueue built = builder.build();
             space.restrictAll();
+            if (durability == Durability.ASYNC) {
+                JournalFlusher.register(this);
+            }
             return built;
         } catch (RuntimeException e) {
             throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
@@ -371,10 +374,42 @@ public final class Journal implements AutoCloseable {
         ExcerptAppender appender = pendingSync.get();
         if (appender != null) {
             pendingSync.remove();
-            if (durability != Durability.NONE) {
+            if (durability == Durability.ALWAYS) {
                 appender.sync();
             }
         }
+    }
+
+    /** How often a journal in {@link Durability#ASYNC} is forced to disk, by the JVM's one flusher thread. */
+    public static final long ASYNC_FLUSH_MILLIS = 1_000;
+
+    /** Appends counted at the last flush (the flusher's). */
+    private long flushedAppends;
+    private final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Forces what was appended since the last call to disk, if anything was; the flusher calls this
+     * every {@link #ASYNC_FLUSH_MILLIS} for a journal in {@link Durability#ASYNC}, so a put makes no
+     * syscall and a power loss loses about the last second (as Redis's {@code appendfsync everysec}).
+     */
+    void flushIfAppended() {
+        long appended = appends.sum();
+        if (appended == flushedAppends || closed.get()) {
+            return;
+        }
+        try {
+            space.force();
+            flushedAppends = appended;
+            flushes.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Journal.class).warn("store '{}': forcing the journal to disk failed: {}",
+                    store, e.toString());
+        }
+    }
+
+    /** Flushes made by {@link #flushIfAppended} (tests, stats). */
+    public long flushes() {
+        return flushes.get();
     }
 
     /** A new tailer; use it from one thread only. */
@@ -581,6 +616,7 @@ public final class Journal implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        JournalFlusher.unregister(this);
         synchronized (openLock) { // waits for an opening in progress; none starts after this
             SingleChronicleQueue q = queue;
             if (q == null) {

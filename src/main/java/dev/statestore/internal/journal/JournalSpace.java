@@ -39,6 +39,10 @@ final class JournalSpace {
     /** Whether the last reservation failed: appends then must fit in what is reserved, or are refused. */
     private volatile boolean reserveFailed;
 
+    /** The cycle file appends go to, and the one before it (until a flush has forced it once more). */
+    private volatile Path currentFile;
+    private volatile Path previousFile;
+
     private final String store;
     private final Path dir;
     private final FileModes modes;
@@ -92,6 +96,8 @@ final class JournalSpace {
                 modes.restrict(file.toPath());
                 reservedCycle = cycle;
                 reservedEnd = 0;
+                previousFile = currentFile;
+                currentFile = file.toPath();
             }
             if (!reserveFailed && end + RESERVE_AHEAD / 2 <= reservedEnd) {
                 return;
@@ -138,6 +144,30 @@ final class JournalSpace {
      * a page the file system could not back, or a file truncated under this process) as a typed
      * error; the half-written entry was rolled back.
      */
+    /**
+     * Forces the current cycle file's written pages to disk (and the previous cycle's, once, after a
+     * roll): an {@code fsync} of the file, which writes back the pages dirtied through the mapping.
+     */
+    void force() throws IOException {
+        Path previous = previousFile;
+        if (previous != null) {
+            forceFile(previous);
+            previousFile = null;
+        }
+        Path current = currentFile;
+        if (current != null) {
+            forceFile(current);
+        }
+    }
+
+    private static void forceFile(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(false);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // deleted by retention meanwhile: nothing left to force
+        }
+    }
+
     RuntimeException faulted(InternalError e) {
         long usable = ChronicleErrors.usableBytes(dir);
         if (usable >= 0 && usable < RESERVE_AHEAD) {
