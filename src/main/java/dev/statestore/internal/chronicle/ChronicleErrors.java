@@ -19,9 +19,10 @@ import java.util.Set;
  *   <li><b>an entry too large</b>: an {@link IllegalArgumentException} from the query context's
  *       {@code allocReturnCode} (a new entry) or {@code innerDefaultReplaceValue} (a value
  *       replaced) when the entry takes more chunks than one entry may;</li>
- *   <li><b>the file cannot grow</b>: a {@link RuntimeException} caused by an {@link IOException}
- *       while Chronicle maps another bulk of tiers ({@code mapTierBulks}; on Linux it
- *       {@code fallocate}s the space first and fails when the disk is short of it).</li>
+ *   <li><b>the file cannot grow</b>: a {@link RuntimeException} caused by a plain {@link IOException}
+ *       thrown by Chronicle's {@code fallocate} while it maps another bulk of tiers
+ *       ({@code mapTierBulks}; on Linux it reserves the space first and fails when the disk is short
+ *       of it). Other I/O exceptions in the chain (a codec's, say) are not this.</li>
  * </ul>
  */
 public final class ChronicleErrors {
@@ -48,7 +49,7 @@ public final class ChronicleErrors {
                     + " created with (" + sizingHint + "). Create the store with a larger averageKeySize /"
                     + " averageValueSize", e);
         }
-        IOException io = cause(e, IOException.class);
+        IOException io = noSpace(e) ? cause(e, IOException.class) : null;
         if (io != null) {
             java.nio.file.Path dir = map.file() == null ? null : map.file().toPath().toAbsolutePath().getParent();
             long usable = usableBytes(dir);

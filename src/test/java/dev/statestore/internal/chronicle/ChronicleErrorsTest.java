@@ -80,13 +80,25 @@ class ChronicleErrorsTest {
     void aMapFileThatCannotGrowIsStoreFullNamingTheCause() throws IOException {
         try (ChronicleMap<String, String> map = ChronicleMapBuilder.of(String.class, String.class)
                 .entries(100).averageKeySize(8).averageValueSize(8).createPersistedTo(dir.resolve("disk").toFile())) {
-            // as VanillaChronicleHash.mapTierBulks wraps the IOException of a failed fallocate or map
-            RuntimeException raw = new RuntimeException("map", new IOException("Not enough space to fallocate 8 MiB"));
+            // as VanillaChronicleHash.mapTierBulks wraps the IOException its fallocate throws
+            IOException noSpace = new IOException("Not enough space to fallocate 8 MiB");
+            noSpace.setStackTrace(new StackTraceElement[] {new StackTraceElement(
+                    "net.openhft.chronicle.hash.impl.VanillaChronicleHash", "fallocate", "VanillaChronicleHash.java", 1100)});
+            RuntimeException raw = new RuntimeException("map", noSpace);
             RuntimeException typed = ChronicleErrors.translate("disk", map, HINT, raw);
             DiskFullException full = assertInstanceOf(DiskFullException.class, typed);
             assertTrue(typed.getMessage().contains("Not enough space") && typed.getMessage().contains("free space"),
                     typed.getMessage());
             assertEquals(dir.resolve("disk").toAbsolutePath().getParent(), full.directory());
+        }
+    }
+
+    @Test
+    void anIoExceptionOfAnotherOriginIsNotAFullDisk() throws IOException {
+        try (ChronicleMap<String, String> map = ChronicleMapBuilder.of(String.class, String.class)
+                .entries(100).averageKeySize(8).averageValueSize(8).createPersistedTo(dir.resolve("codec").toFile())) {
+            RuntimeException codec = new IllegalArgumentException("decode", new java.io.EOFException("a codec's"));
+            assertSame(codec, ChronicleErrors.translate("codec", map, HINT, codec));
         }
     }
 
