@@ -58,6 +58,38 @@ class DiskFullTest {
         return p.waitFor(WAIT.seconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
+    /**
+     * Where no tmpfs can be mounted: the fault point makes every journal reservation fail as a full
+     * disk would. A load in a child JVM is refused at the first change past what is reserved, with the
+     * typed error and the fix; what was loaded before stays; without the fault the load goes on.
+     */
+    @Test
+    void aJournalThatCannotReserveSpaceRefusesWritesTypedAndNothingAcknowledgedIsLost() throws Exception {
+        Path data = dir.resolve("data");
+        java.time.Duration line = java.time.Duration.ofSeconds(60);
+        try (dev.statestore.testkit.ChildJvm child = dev.statestore.testkit.ChildJvm.cliWithJvmOptions(
+                java.util.List.of("-Dstatestore.faults.reserveFails=true"), data, "load", "s")) {
+            for (int i = 0; i < 10; i++) {
+                child.writeLine("{\"key\":\"k" + i + "\",\"value\":\"v" + i + "\"}");
+            }
+            child.closeStdin();
+            child.remainingLines(line);
+            assertEquals(3, child.waitFor(line), child.stderr());
+            assertTrue(child.stderr().contains("is full") && child.stderr().contains("free space"), child.stderr());
+        }
+        Map<String, String> loaded;
+        try (StateStore store = StateStore.open(data)) {
+            loaded = Map.copyOf(store.map("s", String.class, String.class));
+            assertTrue(store.admin().verify("s").clean(), "the refused change left nothing half-written");
+        }
+        assertTrue(loaded.size() < 10, "a change was refused: " + loaded);
+        loaded.forEach((k, v) -> assertEquals("v" + k.substring(1), v));
+        try (dev.statestore.testkit.ChildJvm child = dev.statestore.testkit.ChildJvm.cli(data, "put", "s", "k9", "v9")) {
+            child.closeStdin();
+            assertEquals(0, child.waitFor(line), child.stderr());
+        }
+    }
+
     @Test
     void aFullDiskRefusesTheChangeTypedKeepsEverythingAcknowledgedAndWorksAgainOnceThereIsRoom() throws Exception {
         Path mnt = tmpfs(48);
