@@ -78,6 +78,61 @@ class DamagedFilesTest {
         }
     }
 
+    /**
+     * The map file changed under a live process (overwritten in place with lock words no process
+     * holds, or truncated): the next read fails at once, or within Chronicle's bounded segment-lock
+     * wait, with a store error naming a command; the commands it leads to, run as written, bring
+     * every acknowledged entry back.
+     */
+    @ParameterizedTest(name = "map.dat {0} under a live process")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"overwritten", "truncated"})
+    void aMapFileChangedUnderALiveProcessFailsTypedAndItsAdviceBringsEveryEntryBack(String damage) throws IOException {
+        Path data = dir.resolve("data");
+        Path mapFile = data.resolve("s").resolve("map.dat");
+        CorruptStoreException failed;
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+            }
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(mapFile,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                if (damage.equals("truncated")) {
+                    file.truncate(4096);
+                } else {
+                    byte[] ones = new byte[1 << 16];
+                    java.util.Arrays.fill(ones, (byte) 0xFF);
+                    for (long at = 0; at < file.size(); at += ones.length) {
+                        file.write(java.nio.ByteBuffer.wrap(ones), at);
+                    }
+                }
+            }
+            failed = org.junit.jupiter.api.Assertions.assertThrows(CorruptStoreException.class, () -> s.get("k7"));
+        }
+        String advice = failed.getMessage();
+        for (int hop = 0; ; hop++) {
+            Matcher m = SUGGESTED.matcher(advice);
+            assertTrue(m.find(), "suggests a command: " + advice);
+            List<String> fix = new ArrayList<>(List.of(m.group(1).split(" ")));
+            fix.remove(0); // "statestore"
+            Outcome followed = cli(data, fix.toArray(String[]::new));
+            if (followed.code() == 0) {
+                break;
+            }
+            assertEquals(Main.STORE_ERROR, followed.code(), m.group(1) + ": " + followed.err());
+            assertTrue(hop < 2, "the advice leads somewhere within three commands: " + followed.err());
+            advice = followed.err();
+        }
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals("v" + i, s.get("k" + i), "k" + i + " after map.dat " + damage);
+            }
+            assertEquals(ENTRIES, s.size());
+        }
+        assertEquals(0, cli(data, "verify", "s").code(), "verify after the advice was followed");
+    }
+
     /** A journal Chronicle cannot open: the error's advice, followed as written, keeps every entry. */
     @org.junit.jupiter.api.Test
     void aJournalThatCannotBeOpenedIsSetAsideAndTheMapCheckpointed() throws IOException {

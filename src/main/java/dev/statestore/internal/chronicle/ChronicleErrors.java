@@ -2,6 +2,8 @@ package dev.statestore.internal.chronicle;
 
 import dev.statestore.DiskFullException;
 import dev.statestore.StoreFullException;
+import dev.statestore.CorruptStoreException;
+import net.openhft.chronicle.hash.locks.InterProcessDeadLockException;
 import net.openhft.chronicle.map.ChronicleMap;
 
 import java.io.IOException;
@@ -23,10 +25,16 @@ import java.util.Set;
  *       thrown by Chronicle's {@code fallocate} while it maps another bulk of tiers
  *       ({@code mapTierBulks}; on Linux it reserves the space first and fails when the disk is short
  *       of it). Other I/O exceptions in the chain (a codec's, say) are not this.</li>
+ *   <li><b>a map file changed under this process</b>: Chronicle's {@link InterProcessDeadLockException}
+ *       (a segment lock that stayed taken, which under statestore's stripes only a lock word written
+ *       by something else can be: see {@link ChronicleProperties#SEGMENT_LOCK_TIMEOUT}) and the
+ *       exceptions of Chronicle's byte layer ({@code net.openhft.chronicle.bytes}: a length or a
+ *       UTF-8 sequence that the map's own writers cannot have stored) are a damaged store.</li>
  * </ul>
  */
 public final class ChronicleErrors {
     static final String TIER_ALLOCATION = "allocateTier";
+    static final String BYTES_PACKAGE = "net.openhft.chronicle.bytes.";
     static final Set<String> ENTRY_ALLOCATION = Set.of("allocReturnCode", "innerDefaultReplaceValue");
 
     private ChronicleErrors() {
@@ -56,6 +64,13 @@ public final class ChronicleErrors {
             return new DiskFullException("Store '" + store + "': the map file cannot grow (" + io.getMessage() + "; "
                     + usable + " bytes usable in " + dir + "): the change was not made; free space on that file system"
                     + " and it works again", dir, usable, e);
+        }
+        if (e instanceof InterProcessDeadLockException || e.getClass().getName().startsWith(BYTES_PACKAGE)) {
+            java.io.File file = map.file();
+            return new CorruptStoreException("Store '" + store + "': " + (file == null ? "its map" : file.getAbsolutePath())
+                    + " holds " + (e instanceof InterProcessDeadLockException ? "a segment lock no process of the store holds"
+                    : "bytes its writers cannot have stored") + " (" + e.getMessage() + "): the file was changed under"
+                    + " this process. Close every process using the store, then run 'statestore verify " + store + "'", e);
         }
         return e;
     }

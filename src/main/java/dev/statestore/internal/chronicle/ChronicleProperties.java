@@ -2,8 +2,9 @@ package dev.statestore.internal.chronicle;
 
 /**
  * The system properties statestore sets for Chronicle, in one place, before any Chronicle class
- * loads: its usage analytics off (always), its start-up banner off (unless the user set it), and
- * its native POSIX binding deferred to first use ({@link DeferredPosix}).
+ * loads: its usage analytics off (always), its start-up banner off (unless the user set it), its
+ * segment lock's wait bounded to seconds (unless the user set it) and its native POSIX binding
+ * deferred to first use ({@link DeferredPosix}).
  */
 public final class ChronicleProperties {
     /** Chronicle's switch for its usage analytics; statestore never lets it phone home. */
@@ -16,6 +17,20 @@ public final class ChronicleProperties {
      */
     public static final String ANNOUNCER = "chronicle.announcer.disable";
 
+    /**
+     * How long Chronicle Map waits for one of its segment locks before it throws
+     * {@code InterProcessDeadLockException}; read once, when its {@code BigSegmentHeader} class loads.
+     * Chronicle's default is 60 s, for maps whose processes contend on those locks. In statestore
+     * they never do: every Chronicle operation on a segment runs while the thread holds that
+     * segment's stripe, exclusive across processes, and a stripe taken over from a dead process has
+     * its segment lock reset. So a segment lock found taken is not a holder to wait for but a lock
+     * word that something other than statestore wrote (a map file overwritten under a live process);
+     * waiting a minute for it only hides the fault. {@link ChronicleErrors} reports it as a damaged
+     * store.
+     */
+    public static final String SEGMENT_LOCK_TIMEOUT = "net.openhft.chronicle.map.lockTimeoutSeconds";
+    static final String SEGMENT_LOCK_TIMEOUT_SECONDS = "5";
+
     private ChronicleProperties() {
     }
 
@@ -24,6 +39,9 @@ public final class ChronicleProperties {
         System.setProperty(ANALYTICS, "true");
         if (System.getProperty(ANNOUNCER) == null) {
             System.setProperty(ANNOUNCER, "true");
+        }
+        if (System.getProperty(SEGMENT_LOCK_TIMEOUT) == null) {
+            System.setProperty(SEGMENT_LOCK_TIMEOUT, SEGMENT_LOCK_TIMEOUT_SECONDS);
         }
         DeferredPosix.install();
     }

@@ -328,6 +328,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         V v;
         try {
             v = k == null ? null : readLive(k, reuse);
+        } catch (RuntimeException e) {
+            throw translate(e);
         } catch (InternalError e) {
             throw fault(e);
         }
@@ -344,6 +346,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         StripeContext held = lock(k);
         try {
             return containsLive(k);
+        } catch (RuntimeException e) {
+            throw translate(e);
         } catch (InternalError e) {
             throw fault(e);
         } finally {
