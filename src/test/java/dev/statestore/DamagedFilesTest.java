@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DamagedFilesTest {
     private static final int ENTRIES = 200;
     private static final Pattern SUGGESTED = Pattern.compile("'(statestore [a-z]+ [a-z0-9._-]+)'");
+    private static final Pattern SET_ASIDE = Pattern.compile("move (\\S+) aside, then run '");
 
     @TempDir
     Path dir;
@@ -41,7 +42,7 @@ class DamagedFilesTest {
         "procs.tbl, garbage", "procs.tbl, deleted",
         ".lock, garbage", ".lock, deleted",
         "journal/metadata.cq4t, deleted",
-        "journal/*.cq4, deleted",
+        "journal/*.cq4, deleted", "journal/*.cq4, garbage",
         "checkpoints/*.ckpt, deleted", "checkpoints/*.ckpt, garbage",
     })
     void aDamagedFileIsEitherMadeAgainOrNamedWithACommandThatBringsEveryEntryBack(String file, String damage)
@@ -133,6 +134,54 @@ class DamagedFilesTest {
         assertEquals(0, cli(data, "verify", "s").code(), "verify after the advice was followed");
     }
 
+    /**
+     * A garbage journal cycle file, met as users run (child JVMs, without {@code -ea}): a reader
+     * passes over an unreadable cycle as if it were empty, and a writer makes Chronicle rename it to
+     * {@code *.discard} and start the cycle afresh. Either way the journal lost events, so
+     * {@code verify} must not call the map's entries unexpected and advise {@code recover} (which
+     * would delete them): it refuses, and its advice, followed as written, keeps every entry.
+     */
+    @org.junit.jupiter.api.Test
+    void aGarbageJournalCycleIsRefusedByVerifyNotMendedAway() throws IOException {
+        Path data = dir.resolve("data");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+            }
+        }
+        Path cycle = resolve(data.resolve("s"), "journal/*.cq4");
+        byte[] garbage = new byte[1 << 16];
+        new Random(5).nextBytes(garbage);
+        Files.write(cycle, garbage);
+
+        refusedWithoutRecover(data, "with the garbage cycle");
+        int put;
+        try (dev.statestore.testkit.ChildJvm child = dev.statestore.testkit.ChildJvm.cli(data, "put", "s", "after", "damage")) {
+            put = child.waitFor(java.time.Duration.ofSeconds(60));
+            assertTrue(put == 0 || put == Main.STORE_ERROR, "a put succeeds or fails typed: " + child.stderr());
+        }
+        refusedWithoutRecover(data, "after a writer met it");
+        settle(data, null, "verify", "s");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals("v" + i, s.get("k" + i), "k" + i);
+            }
+            assertEquals(put == 0 ? "damage" : null, s.get("after"));
+        }
+    }
+
+    private static void refusedWithoutRecover(Path data, String when) {
+        try (dev.statestore.testkit.ChildJvm verify = dev.statestore.testkit.ChildJvm.cli(data, "verify", "s")) {
+            int code = verify.waitFor(java.time.Duration.ofSeconds(60));
+            String err = verify.stderr();
+            assertEquals(Main.STORE_ERROR, code, when + ": " + err);
+            assertTrue(err.contains("statestore checkpoint s") && !err.contains("statestore recover"),
+                    when + ": advises checkpoint, never recover (which would delete entries): " + err);
+        }
+    }
+
     /** A journal Chronicle cannot open: the error's advice, followed as written, keeps every entry. */
     @org.junit.jupiter.api.Test
     void aJournalThatCannotBeOpenedIsSetAsideAndTheMapCheckpointed() throws IOException {
@@ -191,6 +240,15 @@ class DamagedFilesTest {
         assertTrue(named == null || first.err().contains(named), "names " + named + ": " + first.err());
         Matcher m = SUGGESTED.matcher(first.err());
         assertTrue(m.find(), "suggests a command: " + first.err());
+        Matcher aside = SET_ASIDE.matcher(first.err());
+        if (aside.find()) { // "move DIR aside, then run '...'": as written
+            Path moved = Path.of(aside.group(1));
+            try {
+                Files.move(moved, moved.resolveSibling(moved.getFileName() + ".damaged"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         List<String> fix = new ArrayList<>(List.of(m.group(1).split(" ")));
         fix.remove(0); // "statestore"
         Outcome fixed = cli(data, fix.toArray(String[]::new));

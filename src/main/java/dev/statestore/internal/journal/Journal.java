@@ -172,10 +172,26 @@ public final class Journal implements AutoCloseable {
             return built;
         } catch (RuntimeException e) {
             throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
-                    + "): restore the store from a backup; or keep the map, which holds every acknowledged entry:"
-                    + " with no process using the store, move " + dir + " aside, then run 'statestore checkpoint " + store
-                    + "' to record the map as the new journal's starting point", e);
+                    + "): " + setAsideAdvice(), e);
         }
+    }
+
+    /** What to do about a journal that cannot be opened or read: the map still holds every entry. */
+    private String setAsideAdvice() {
+        return "restore the store from a backup; or keep the map, which holds every acknowledged entry:"
+                + " with no process using the store, move " + dir + " aside, then run 'statestore checkpoint " + store
+                + "' to record the map as the new journal's starting point";
+    }
+
+    /**
+     * A read of the journal that failed on what its files hold (garbage in a cycle file: Chronicle
+     * throws an exception of its own or, under {@code -ea}, an {@link AssertionError}; the event
+     * decoder refuses lengths that do not fit) as the typed error, with the advice that keeps every
+     * entry. Never an {@code Error} past the API.
+     */
+    CorruptStoreException damaged(Throwable e) {
+        return new CorruptStoreException("Store '" + store + "': its journal " + dir + " cannot be read (" + e
+                + "): a file of it is damaged; " + setAsideAdvice(), e);
     }
 
     /**
@@ -419,7 +435,7 @@ public final class Journal implements AutoCloseable {
 
     /** A reader of this journal, positioned at its start; use it from one thread. */
     public JournalReader reader() {
-        return new JournalReader(queue().createTailer());
+        return new JournalReader(this, queue().createTailer());
     }
 
     /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
@@ -460,6 +476,11 @@ public final class Journal implements AutoCloseable {
         int stripe = b.readInt(start + EventLayout.STRIPE_OFFSET);
         int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
         int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
+        if (keyLength < 0 || valueLength < EventLayout.NO_VALUE
+                || EventLayout.HEADER_SIZE + (long) keyLength + Math.max(0, valueLength) > b.readRemaining()) {
+            throw new IllegalStateException("journal event " + index + " is damaged: key length " + keyLength
+                    + ", value length " + valueLength + " in " + b.readRemaining() + " bytes");
+        }
         byte[] key = new byte[keyLength];
         b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
         byte[] value = null;
@@ -489,6 +510,8 @@ public final class Journal implements AutoCloseable {
                 return events;
             }
             return java.util.List.of();
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(e);
         }
     }
 
@@ -562,11 +585,8 @@ public final class Journal implements AutoCloseable {
         java.util.NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), newest);
         long totalBytes = 0;
         java.util.Map<Long, Path> files = new java.util.TreeMap<>();
-        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format())
-                .withZone(java.time.ZoneOffset.UTC);
         for (long cycle : cycles) {
-            Path file = dir.resolve(names.format(java.time.Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis()))
-                    + net.openhft.chronicle.queue.impl.single.SingleChronicleQueue.SUFFIX);
+            Path file = cycleFile(queue, cycle);
             if (java.nio.file.Files.exists(file)) {
                 files.put(cycle, file);
                 totalBytes += file.toFile().length();
@@ -600,14 +620,73 @@ public final class Journal implements AutoCloseable {
         return deleted;
     }
 
+    /** The file of {@code cycle}, named as Chronicle names it (UTC, the roll cycle's format). */
+    private Path cycleFile(SingleChronicleQueue queue, long cycle) {
+        net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        return dir.resolve(names.format(java.time.Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis()))
+                + SingleChronicleQueue.SUFFIX);
+    }
+
     /** Events this process appended. */
     public long appends() {
         return appends.sum();
     }
 
+    /**
+     * Refuses a journal that no longer records every change it was given: a cycle file Chronicle
+     * cannot read (garbage: a tailer without {@code -ea} passes over it as if it were empty), or one
+     * Chronicle has already renamed to {@code *.discard} because an appender could not acquire it
+     * (it then starts the cycle afresh, so the events in it are gone from the journal's view).
+     * Replaying such a journal would describe a map emptier than the one acknowledged, and setting
+     * the map to it would delete acknowledged entries; so verify, recover and rebuild call this first.
+     *
+     * @throws CorruptStoreException naming the file, with the advice that keeps every entry
+     */
+    public void checkReadable() {
+        SingleChronicleQueue q = queue();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            java.util.Optional<Path> discarded = files
+                    .filter(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.DISCARD_FILE_SUFFIX)).findFirst();
+            if (discarded.isPresent()) {
+                throw new CorruptStoreException("Store '" + store + "': its journal " + dir + " lost events: Chronicle set"
+                        + " aside the cycle file " + discarded.get().getFileName() + " as unreadable; " + setAsideAdvice());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (q.firstCycle() == Integer.MAX_VALUE) {
+            return; // no cycle file yet
+        }
+        for (long cycle : q.listCyclesBetween(q.firstCycle(), q.lastCycle())) {
+            if (!java.nio.file.Files.exists(cycleFile(q, cycle))) {
+                continue; // deleted by retention since the directory was listed
+            }
+            try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore acquired =
+                         q.storeForCycle((int) cycle, q.epoch(), false, null)) {
+                if (acquired == null) { // its header never became ready within the queue's timeout
+                    throw damaged(new java.io.StreamCorruptedException("cycle file of cycle " + cycle
+                            + " has no readable header"));
+                }
+            } catch (CorruptStoreException e) {
+                throw e;
+            } catch (RuntimeException | AssertionError e) {
+                throw damaged(e);
+            } catch (Exception e) { // Chronicle rethrows a StreamCorruptedException unchecked
+                throw damaged(e);
+            }
+        }
+    }
+
     /** The sequence of the newest event, or -1 when the journal is empty. */
     public long lastSequence() {
-        long last = queue().lastIndex();
+        long last;
+        try {
+            last = queue().lastIndex();
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(e);
+        }
         return last < 0 ? -1 : last;
     }
 

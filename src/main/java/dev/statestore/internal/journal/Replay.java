@@ -26,8 +26,14 @@ public final class Replay {
     public record Result(Map<ByteBuffer, byte[]> state, long checkpointSequence, long events) {
     }
 
-    /** The map the checkpoint and journal of {@code storeDir} describe, through {@code throughSequence}. */
+    /**
+     * The map the checkpoint and journal of {@code storeDir} describe, through {@code throughSequence}.
+     *
+     * @throws dev.statestore.CorruptStoreException when a journal file is unreadable or was set aside
+     *     ({@link Journal#checkReadable}): the replay would not be the map acknowledged
+     */
     public static Result replay(Journal journal, Path storeDir, long throughSequence) {
+        journal.checkReadable();
         Map<ByteBuffer, byte[]> state = new HashMap<>();
         long from = -1;
         try {
