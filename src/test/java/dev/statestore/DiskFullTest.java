@@ -1,22 +1,19 @@
 package dev.statestore;
 
+import dev.statestore.testkit.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Invariants 9 and 11 on a real full disk: a store on a small tmpfs, written until the file system
@@ -25,37 +22,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * same handle works again once the file system has room (the tmpfs grown in place).
  */
 class DiskFullTest {
-    private static final Duration WAIT = new Duration(30);
-
     @TempDir
     Path dir;
 
-    private Path mount;
-
-    private record Duration(long seconds) {
-    }
+    private Tmpfs tmpfs;
 
     @AfterEach
     void unmount() throws Exception {
-        if (mount != null) {
-            run("umount", "-l", mount.toString()); // lazily: a failed test may leave a file mapped
+        if (tmpfs != null) {
+            tmpfs.close();
         }
-    }
-
-    /** Mounts a tmpfs of {@code megabytes} at dir/mnt, or skips the test where this user may not mount one. */
-    private Path tmpfs(int megabytes) throws Exception {
-        Path mnt = Files.createDirectories(dir.resolve("mnt"));
-        boolean mounted = run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0700", "tmpfs", mnt.toString());
-        assumeTrue(mounted, "cannot mount a tmpfs here (needs root): the fault point statestore.faults.reserveFails"
-                + " covers the journal's side");
-        mount = mnt;
-        return mnt;
-    }
-
-    private static boolean run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(WAIT.seconds(), TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 
     /**
@@ -92,7 +68,8 @@ class DiskFullTest {
 
     @Test
     void aFullDiskRefusesTheChangeTypedKeepsEverythingAcknowledgedAndWorksAgainOnceThereIsRoom() throws Exception {
-        Path mnt = tmpfs(48);
+        tmpfs = Tmpfs.mount(dir, 48, "the fault point statestore.faults.reserveFails covers the journal's side");
+        Path mnt = tmpfs.path();
         // the map is sized up front for more than fits on the disk besides it: the journal fills the disk
         MapOptions options = MapOptions.builder().entries(7_000).averageValueSize(4096).maxGrowth(1.0).build();
         Map<String, byte[]> acknowledged = new LinkedHashMap<>();
@@ -120,7 +97,7 @@ class DiskFullTest {
                 assertArrayEquals(e.getValue(), m.get(e.getKey()), e.getKey());
             }
 
-            assertTrue(run("mount", "-o", "remount,size=512m", mnt.toString()), "grow the tmpfs");
+            tmpfs.resize(512);
             byte[] after = new byte[4096];
             m.put("after", after); // the same handle, no manual step
             acknowledged.put("after", after);

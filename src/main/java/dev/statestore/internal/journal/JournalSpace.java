@@ -58,6 +58,9 @@ final class JournalSpace {
      * again, and refuses the append, before anything is written, unless it fits in what is reserved.
      */
     void checkRoom(ExcerptAppender appender, long bytes) {
+        if (appender.queue().time().currentTimeMillis() >= nextCycleAt) {
+            checkRoomForNewCycle(appender, bytes);
+        }
         if (!reserveFailed) {
             return;
         }
@@ -67,6 +70,41 @@ final class JournalSpace {
             throw new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
                     + " usable): the change was not made; free space on that file system (or lower the journal"
                     + " retention: 'statestore checkpoint " + store + "' applies it) and it works again", dir, usable, null);
+        }
+    }
+
+    /**
+     * When the queue's clock reaches this, the next append may roll into a new cycle; 0 until the
+     * first append. Read on every append: one clock read and a compare.
+     */
+    private volatile long nextCycleAt;
+
+    /**
+     * Room a new cycle file needs before its first event: Chronicle Queue makes the file inside the
+     * append that rolls, and writes its header and first index pages through the mapping before the
+     * journal can reserve the file's blocks ({@link #appended}).
+     */
+    static final long NEW_CYCLE_ROOM = 1L << 20;
+
+    /**
+     * Before an append that may make a new cycle file (the cycle by the clock is not the one whose
+     * file is reserved): refuses it, before anything is made, when the disk has not the room a new
+     * file needs; a file made on a full disk faults in Chronicle's own header write and is left
+     * unreadable. Once the current cycle's file is reserved, notes when the next cycle starts.
+     */
+    private void checkRoomForNewCycle(ExcerptAppender appender, long bytes) {
+        net.openhft.chronicle.queue.impl.single.SingleChronicleQueue queue =
+                (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue) appender.queue();
+        int cycle = queue.cycle();
+        if (cycle == reservedCycle) {
+            nextCycleAt = (cycle + 1L) * queue.rollCycle().lengthInMillis() + queue.epoch();
+            return;
+        }
+        long usable = ChronicleErrors.usableBytes(dir);
+        if (usable >= 0 && usable < NEW_CYCLE_ROOM + bytes) {
+            throw new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
+                    + " usable, a new journal file needs " + (NEW_CYCLE_ROOM + bytes) + "): the change was not made; free"
+                    + " space on that file system and it works again", dir, usable, null);
         }
     }
 
