@@ -182,6 +182,46 @@ class DamagedFilesTest {
         }
     }
 
+    /**
+     * A store without a journal whose map file is damaged: the error's advice (move the store aside,
+     * restore the backup), followed as written with the backup's directory, brings the backed-up
+     * entries back.
+     */
+    @org.junit.jupiter.api.Test
+    void aStoreWithoutJournalIsRestoredFromItsBackupAsTheErrorSays() throws IOException {
+        Path data = dir.resolve("data");
+        Path backups = dir.resolve("backups");
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class,
+                    MapOptions.builder().journal(false).build());
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+            }
+        }
+        assertEquals(0, cli(data, "backup", "s", backups.toString()).code());
+        Path mapFile = data.resolve("s").resolve("map.dat");
+        byte[] garbage = new byte[1 << 16];
+        new Random(7).nextBytes(garbage);
+        Files.write(mapFile, garbage);
+
+        Outcome failed = cli(data, "get", "s", "k7");
+        assertEquals(Main.STORE_ERROR, failed.code(), failed.err());
+        Matcher aside = SET_ASIDE.matcher(failed.err());
+        Matcher restore = Pattern.compile("'statestore restore DIR/s' with DIR the directory given to 'statestore backup'")
+                .matcher(failed.err());
+        assertTrue(failed.err().contains("map.dat") && aside.find() && restore.find(), failed.err());
+        Path storeDir = Path.of(aside.group(1));
+        Files.move(storeDir, storeDir.resolveSibling("s.damaged"));
+        Outcome restored = cli(data, "restore", backups.resolve("s").toString());
+        assertEquals(0, restored.code(), restored.err() + restored.out());
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                assertEquals("v" + i, s.get("k" + i), "k" + i);
+            }
+        }
+    }
+
     /** A journal Chronicle cannot open: the error's advice, followed as written, keeps every entry. */
     @org.junit.jupiter.api.Test
     void aJournalThatCannotBeOpenedIsSetAsideAndTheMapCheckpointed() throws IOException {
@@ -241,7 +281,7 @@ class DamagedFilesTest {
         Matcher m = SUGGESTED.matcher(first.err());
         assertTrue(m.find(), "suggests a command: " + first.err());
         Matcher aside = SET_ASIDE.matcher(first.err());
-        if (aside.find()) { // "move DIR aside, then run '...'": as written
+        if (aside.find() && aside.end() == m.start(1)) { // "move DIR aside, then run '...'": as written
             Path moved = Path.of(aside.group(1));
             try {
                 Files.move(moved, moved.resolveSibling(moved.getFileName() + ".damaged"));

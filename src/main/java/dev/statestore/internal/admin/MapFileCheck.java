@@ -35,17 +35,20 @@ public final class MapFileCheck {
 
     /**
      * What to do about a lost or damaged map file: rebuild it from the journal (with no process
-     * attached), or, for a store without one, restore a backup.
+     * attached), or, for a store without one, restore a backup over it. Both as commands that work
+     * as written ({@code restore} refuses a store that exists, so the damaged one is moved aside first).
      */
-    public static String fix(String store, boolean hasJournal) {
+    public static String fix(String store, Path storeDir, boolean hasJournal) {
+        String restore = "move " + storeDir.toAbsolutePath() + " aside, then run 'statestore restore DIR/" + store
+                + "' with DIR the directory given to 'statestore backup'";
         return hasJournal
                 ? ": with no process using store '" + store + "', run 'statestore rebuild " + store + "' to make the map"
-                        + " again from its journal (the damaged file is kept aside), or restore a backup ('statestore restore')"
-                : ": the store has no journal to rebuild it from: restore a backup ('statestore restore')";
+                        + " again from its journal (the damaged file is kept aside); or, to go back to a backup, " + restore
+                : ": the store has no journal to rebuild it from: restore a backup: with no process using the store, " + restore;
     }
 
     public static void check(String store, Path mapFile, boolean hasJournal) {
-        String fix = fix(store, hasJournal);
+        String fix = fix(store, mapFile.getParent(), hasJournal);
         long size;
         try {
             size = Files.size(mapFile);

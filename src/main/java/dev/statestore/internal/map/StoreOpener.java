@@ -453,7 +453,7 @@ public final class StoreOpener {
                         + " store smaller (entries, averageKeySize, averageValueSize)", dir, usable, e);
             }
             throw new CorruptStoreException("Store '" + meta.name() + "': Chronicle Map cannot open " + mapFile
-                    + " (" + e.getMessage() + ")" + MapFileCheck.fix(meta.name(), meta.journal()), e);
+                    + " (" + e.getMessage() + ")" + MapFileCheck.fix(meta.name(), mapFile.toAbsolutePath().getParent(), meta.journal()), e);
         }
     }
 
