@@ -37,7 +37,7 @@ redis_pid=""
 
 cleanup() {
     if [[ -n "$redis_pid" ]] && kill -0 "$redis_pid" 2>/dev/null; then
-        kill "$redis_pid" 2>/dev/null || true
+        kill -9 "$redis_pid" 2>/dev/null || true
         wait "$redis_pid" 2>/dev/null || true
     fi
     rm -rf "$work" "${dist:-}"
@@ -123,29 +123,75 @@ free_port() {
     exit 3
 }
 
-# redis_start DIR APPENDONLY(yes|no): starts redis-server in the background on a free port
+# redis_start DIR APPENDONLY(yes|no): starts redis-server in the background on a free port of
+# 127.0.0.1 and waits until it answers (PONG, or LOADING while it reads its files), 30 s at most.
+# A port taken between free_port and the server's bind ("Address already in use") makes the server
+# exit: it is started again on another port, 5 times at most. Every wait here has a deadline.
 redis_start() {
-    port="$(free_port)"
-    redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --dir "$1" --appendonly "$2" \
-        --appendfsync everysec --auto-aof-rewrite-percentage 0 --save "" --daemonize no \
-        --logfile "$1/redis.log" &
-    redis_pid=$!
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        port="$(free_port)"
+        redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --dir "$1" --appendonly "$2" \
+            --appendfsync everysec --auto-aof-rewrite-percentage 0 --save "" --daemonize no \
+            --logfile "$1/redis.log" &
+        redis_pid=$!
+        if redis_wait_up 30; then
+            return 0
+        fi
+        if kill -0 "$redis_pid" 2>/dev/null; then
+            echo "compare: redis-server on port $port did not answer within 30 s (see $1/redis.log)" >&2
+            exit 3
+        fi
+        wait "$redis_pid" || true
+        redis_pid=""
+        log "redis: could not start on port $port ($(tail -n 1 "$1/redis.log" 2>/dev/null)); attempt $attempt of 5, another port"
+    done
+    echo "compare: redis-server did not start in 5 attempts (see $1/redis.log)" >&2
+    exit 3
 }
-redis_stop() {
-    kill "$redis_pid"
-    wait "$redis_pid" || true
-    redis_pid=""
-}
-# waits until a GET of a loaded key answers with its value (not LOADING, not refused)
-redis_wait_get() {
-    local key="$1"
-    for _ in $(seq 200000); do
-        if [[ "$(redis-cli -p "$port" GET "$key" 2>/dev/null | wc -c)" -ge 100 ]]; then
+# redis_wait_up SECONDS: true once the server answers PING (or says it is LOADING); false when it
+# exited or the time passed. No pause between tries: each redis-cli start paces the loop, and the
+# restart times measured through it stay exact.
+redis_wait_up() {
+    local deadline=$(( SECONDS + $1 )) reply
+    while (( SECONDS < deadline )); do
+        kill -0 "$redis_pid" 2>/dev/null || return 1
+        reply="$(timeout 2 redis-cli -p "$port" PING 2>&1 || true)" # another program on the port may never answer
+        if [[ "$reply" == PONG || "$reply" == *LOADING* ]]; then
             return 0
         fi
     done
-    echo "compare: Redis never answered GET $key" >&2
     return 1
+}
+# redis_stop: stops the server (SIGTERM; SIGKILL when it has not exited after 120 s)
+redis_stop() {
+    kill "$redis_pid" 2>/dev/null || true
+    local deadline=$(( SECONDS + 120 ))
+    while kill -0 "$redis_pid" 2>/dev/null && (( SECONDS < deadline )); do
+        sleep 0.1
+    done
+    if kill -0 "$redis_pid" 2>/dev/null; then
+        echo "compare: redis-server $redis_pid did not stop within 120 s; killing it" >&2
+        kill -9 "$redis_pid" 2>/dev/null || true
+    fi
+    wait "$redis_pid" 2>/dev/null || true
+    redis_pid=""
+}
+# waits until a GET of a loaded key answers with its value (not LOADING, not refused), at most
+# BENCH_REDIS_LOAD_SECONDS (default 900: 10M keys from an AOF on a slow disk)
+redis_wait_get() {
+    local key="$1" deadline=$(( SECONDS + ${BENCH_REDIS_LOAD_SECONDS:-900} ))
+    while (( SECONDS < deadline )); do
+        if [[ "$(timeout 5 redis-cli -p "$port" GET "$key" 2>/dev/null | wc -c)" -ge 100 ]]; then
+            return 0
+        fi
+        if ! kill -0 "$redis_pid" 2>/dev/null; then
+            echo "compare: redis-server exited before answering GET $key (see its redis.log)" >&2
+            exit 3
+        fi
+    done
+    echo "compare: Redis did not answer GET $key within ${BENCH_REDIS_LOAD_SECONDS:-900} s (BENCH_REDIS_LOAD_SECONDS)" >&2
+    exit 3
 }
 redis_load() { # KEYS
     log "redis: loading $1 keys (RESP SET key-%012d, 100 random bytes) through redis-cli --pipe"
@@ -166,7 +212,6 @@ redis_restart() {
 rdir="$work/redis-1m"
 mkdir -p "$rdir"
 redis_start "$rdir" yes
-until redis-cli -p "$port" PING >/dev/null 2>&1; do :; done
 redis_load "$keys"
 redis-cli -p "$port" SAVE >/dev/null
 log "redis: redis-benchmark GET ($rounds rounds)"
@@ -241,7 +286,6 @@ if [[ "$big" -gt 0 ]]; then
         rdir="$work/redis-10m"
         mkdir -p "$rdir"
         redis_start "$rdir" yes
-        until redis-cli -p "$port" PING >/dev/null 2>&1; do :; done
         redis_load "$big"
         redis-cli -p "$port" SAVE >/dev/null
         redis_stop

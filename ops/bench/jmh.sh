@@ -42,8 +42,13 @@ cp="$target/jmh-classes:$target/statestore.jar:$target/lib/*:$target/jmh-lib/*"
 # lock is held by the JVM below (it inherits the descriptor) until it exits.
 exec 9>>"${TMPDIR:-/tmp}/statestore-jmh.lock"
 if ! flock -n 9; then
-    echo "jmh: another run of ops/bench/jmh.sh is measuring; waiting for it to finish" >&2
-    flock 9
+    wait_s="${BENCH_LOCK_SECONDS:-7200}"
+    echo "jmh: another run of ops/bench/jmh.sh is measuring; waiting for it to finish (at most $wait_s s)" >&2
+    if ! flock -w "$wait_s" 9; then
+        echo "jmh: the other run still holds ${TMPDIR:-/tmp}/statestore-jmh.lock after $wait_s s (BENCH_LOCK_SECONDS);" \
+            "find it with: fuser ${TMPDIR:-/tmp}/statestore-jmh.lock" >&2
+        exit 3
+    fi
 fi
 # shellcheck disable=SC2086 # the flag lists are space-separated lists of options
 exec "$java_bin" $flags -Dchronicle.analytics.disable=true -XX:+UseParallelGC -Xmx3g \
