@@ -80,13 +80,14 @@ class DamagedFilesTest {
     }
 
     /**
-     * The map file changed under a live process (overwritten in place with lock words no process
-     * holds, or truncated): the next read fails at once, or within Chronicle's bounded segment-lock
-     * wait, with a store error naming a command; the commands it leads to, run as written, bring
-     * every acknowledged entry back.
+     * A file changed under a live process (the map file overwritten in place with lock words no
+     * process holds, or truncated; the journal's cycle file truncated): the next read (the next
+     * write, for the journal) fails at once, or within Chronicle's bounded segment-lock wait, with a
+     * store error naming a command; the commands it leads to, run as written, bring every
+     * acknowledged entry back.
      */
     @ParameterizedTest(name = "map.dat {0} under a live process")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"overwritten", "truncated"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"overwritten", "truncated", "journal truncated"})
     void aMapFileChangedUnderALiveProcessFailsTypedAndItsAdviceBringsEveryEntryBack(String damage) throws IOException {
         Path data = dir.resolve("data");
         Path mapFile = data.resolve("s").resolve("map.dat");
@@ -96,9 +97,10 @@ class DamagedFilesTest {
             for (int i = 0; i < ENTRIES; i++) {
                 s.put("k" + i, "v" + i);
             }
-            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(mapFile,
+            Path changed = damage.startsWith("journal") ? resolve(data.resolve("s"), "journal/*.cq4") : mapFile;
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(changed,
                     java.nio.file.StandardOpenOption.WRITE)) {
-                if (damage.equals("truncated")) {
+                if (damage.endsWith("truncated")) {
                     file.truncate(4096);
                 } else {
                     byte[] ones = new byte[1 << 16];
@@ -108,19 +110,16 @@ class DamagedFilesTest {
                     }
                 }
             }
-            failed = org.junit.jupiter.api.Assertions.assertThrows(CorruptStoreException.class, () -> s.get("k7"));
+            failed = org.junit.jupiter.api.Assertions.assertThrows(CorruptStoreException.class, damage.startsWith("journal")
+                    ? () -> s.put("after", "damage") : () -> s.get("k7"));
         }
         String advice = failed.getMessage();
         for (int hop = 0; ; hop++) {
-            Matcher m = SUGGESTED.matcher(advice);
-            assertTrue(m.find(), "suggests a command: " + advice);
-            List<String> fix = new ArrayList<>(List.of(m.group(1).split(" ")));
-            fix.remove(0); // "statestore"
-            Outcome followed = cli(data, fix.toArray(String[]::new));
+            Outcome followed = follow(data, advice);
             if (followed.code() == 0) {
                 break;
             }
-            assertEquals(Main.STORE_ERROR, followed.code(), m.group(1) + ": " + followed.err());
+            assertEquals(Main.STORE_ERROR, followed.code(), advice + " -> " + followed.err());
             assertTrue(hop < 2, "the advice leads somewhere within three commands: " + followed.err());
             advice = followed.err();
         }
@@ -278,10 +277,21 @@ class DamagedFilesTest {
         }
         assertEquals(Main.STORE_ERROR, first.code(), first.err());
         assertTrue(named == null || first.err().contains(named), "names " + named + ": " + first.err());
-        Matcher m = SUGGESTED.matcher(first.err());
-        assertTrue(m.find(), "suggests a command: " + first.err());
-        Matcher aside = SET_ASIDE.matcher(first.err());
-        if (aside.find() && aside.end() == m.start(1)) { // "move DIR aside, then run '...'": as written
+        Outcome fixed = follow(data, first.err());
+        assertEquals(0, fixed.code(), "as the error suggests (" + first.err() + "): " + fixed.err() + fixed.out());
+        Outcome again = cli(data, args);
+        assertEquals(0, again.code(), String.join(" ", args) + " after following " + first.err() + ": " + again.err());
+    }
+
+    /**
+     * Does what {@code advice} says, as written: its first suggested command, after moving aside
+     * what it says to move aside first ("move DIR aside, then run '...'").
+     */
+    private static Outcome follow(Path data, String advice) {
+        Matcher m = SUGGESTED.matcher(advice);
+        assertTrue(m.find(), "suggests a command: " + advice);
+        Matcher aside = SET_ASIDE.matcher(advice);
+        if (aside.find() && aside.end() == m.start(1)) {
             Path moved = Path.of(aside.group(1));
             try {
                 Files.move(moved, moved.resolveSibling(moved.getFileName() + ".damaged"));
@@ -291,10 +301,7 @@ class DamagedFilesTest {
         }
         List<String> fix = new ArrayList<>(List.of(m.group(1).split(" ")));
         fix.remove(0); // "statestore"
-        Outcome fixed = cli(data, fix.toArray(String[]::new));
-        assertEquals(0, fixed.code(), "'" + m.group(1) + "' as the error suggests: " + fixed.err() + fixed.out());
-        Outcome again = cli(data, args);
-        assertEquals(0, again.code(), String.join(" ", args) + " after '" + m.group(1) + "': " + again.err());
+        return cli(data, fix.toArray(String[]::new));
     }
 
     private record Outcome(int code, String out, String err) {

@@ -68,8 +68,9 @@ final class JournalSpace {
         if (reserveFailed && lastEnd + bytes + ROOM_FOR_HEADERS > reservedEnd) {
             long usable = ChronicleErrors.usableBytes(dir);
             throw new DiskFullException("Store '" + store + "': the disk of " + dir + " is full (" + usable + " bytes"
-                    + " usable): the change was not made; free space on that file system (or lower the journal"
-                    + " retention: 'statestore checkpoint " + store + "' applies it) and it works again", dir, usable, null);
+                    + " usable): the change was not made; free space on that file system and it works again (to keep"
+                    + " the journal smaller from then on, set the store's journalRetention / journalRetentionBytes:"
+                    + " each checkpoint deletes the cycles they allow)", dir, usable, null);
         }
     }
 
