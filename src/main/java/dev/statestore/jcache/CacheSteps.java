@@ -1,5 +1,6 @@
 package dev.statestore.jcache;
 
+import dev.statestore.AtomicMap;
 import dev.statestore.StoreMap;
 
 import java.util.List;
@@ -53,15 +54,19 @@ final class CacheSteps<K, V> {
         this.writer = writer;
     }
 
-    /** Runs {@code action} on {@code key} as one atomic step (the key's stripe held in every process). */
-    <R> R step(K key, Function<KeyStep, R> action) {
-        KeyStep step = new KeyStep();
-        return map.atomically(Set.of(key), entries -> action.apply(step.on(entries)));
+    /**
+     * Runs {@code action} on {@code key} as one atomic step (the key's stripe held in every
+     * process). The step removes an entry it finds expired with {@link AtomicMap#expire}, so the
+     * journal records an expiry and other processes' listeners hear it as {@code EXPIRED}: the
+     * deadline is kept in the {@link CacheValue}, where the store's own expiry does not see it.
+     */
+    <R> R step(K key, Function<AtomicMap<Object, CacheValue>, R> action) {
+        return map.atomically(Set.of(key), action);
     }
 
     /** Inside a step: the put of {@code key -> value}. */
     @SuppressWarnings("unchecked")
-    Put put(KeyStep m, K key, V value, boolean replaceExisting, boolean writeThrough, List<CacheEvent<K, V>> events) {
+    Put put(AtomicMap<Object, CacheValue> m, K key, V value, boolean replaceExisting, boolean writeThrough, List<CacheEvent<K, V>> events) {
         long now = System.currentTimeMillis();
         CacheValue c = m.get(key);
         boolean expired = c != null && c.expiredAt(now);
@@ -100,7 +105,8 @@ final class CacheSteps<K, V> {
      * they change the entry. {@code writeThrough} false: the caller wrote through in bulk.
      */
     @SuppressWarnings("unchecked")
-    Change<V> change(KeyStep m, K key, V expected, V replacement, boolean writeThrough, List<CacheEvent<K, V>> events) {
+    Change<V> change(AtomicMap<Object, CacheValue> m, K key, V expected, V replacement, boolean writeThrough,
+                     List<CacheEvent<K, V>> events) {
         if (writeThrough && expected == null && replacement == null) {
             delete(key);
         }
@@ -140,7 +146,7 @@ final class CacheSteps<K, V> {
 
     /** Inside a step: reports and removes an expired entry ({@code c} may be null or live: then nothing). */
     @SuppressWarnings("unchecked")
-    void expireIn(KeyStep m, K key, CacheValue c, long now, List<CacheEvent<K, V>> events) {
+    void expireIn(AtomicMap<Object, CacheValue> m, K key, CacheValue c, long now, List<CacheEvent<K, V>> events) {
         if (c != null && c.expiredAt(now)) {
             m.expire(key);
             events.add(event(EventType.EXPIRED, key, (V) c.value(), (V) c.value()));
@@ -166,7 +172,7 @@ final class CacheSteps<K, V> {
     }
 
     /** Inside a step: the access expiry of a live entry. */
-    void touchIn(KeyStep m, K key, CacheValue c, long now) {
+    void touchIn(AtomicMap<Object, CacheValue> m, K key, CacheValue c, long now) {
         long deadline = deadlines.access(c.deadline(), now);
         if (deadline != c.deadline()) {
             m.put(key, new CacheValue(CacheValue.TOUCH, deadline, c.value()));
@@ -174,7 +180,7 @@ final class CacheSteps<K, V> {
     }
 
     /** Inside a step: creates the entry {@code key -> value} if the policy gives it a deadline after {@code now}. */
-    boolean create(KeyStep m, K key, V value, long now, List<CacheEvent<K, V>> events) {
+    boolean create(AtomicMap<Object, CacheValue> m, K key, V value, long now, List<CacheEvent<K, V>> events) {
         long deadline = deadlines.creation(now);
         if (deadline <= now) {
             return false;
@@ -186,7 +192,7 @@ final class CacheSteps<K, V> {
 
     /** Inside a step: replaces the live entry {@code c} of {@code key} by {@code value}. */
     @SuppressWarnings("unchecked")
-    void update(KeyStep m, K key, CacheValue c, V value, long now, List<CacheEvent<K, V>> events) {
+    void update(AtomicMap<Object, CacheValue> m, K key, CacheValue c, V value, long now, List<CacheEvent<K, V>> events) {
         m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), value));
         events.add(event(EventType.UPDATED, key, value, (V) c.value()));
     }

@@ -1,5 +1,6 @@
 package dev.statestore.jcache;
 
+import dev.statestore.AtomicMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -82,7 +83,7 @@ final class EntryProcessing<K, V> {
 
     /** Inside the step: applies what the processor did to {@code entry}; {@code c} is the live entry it saw, or null. */
     @SuppressWarnings("unchecked")
-    private void apply(KeyStep m, K key, CacheValue c, ProcessorEntry<K, V> entry, long now, boolean stats,
+    private void apply(AtomicMap<Object, CacheValue> m, K key, CacheValue c, ProcessorEntry<K, V> entry, long now, boolean stats,
                        List<CacheEvent<K, V>> events) {
         switch (entry.operation()) {
             case ACCESS:
