@@ -55,12 +55,7 @@ public class JCacheBench {
     private StoreMap<String, byte[]> map;
     private CacheManager manager;
     private Cache<String, byte[]> cache;
-    private String[] keyStrings;
-    private int[] order;
-    private byte[][] pool;
-    private int next;
-    private int puts;
-    private final CpuClock cpu = new CpuClock();
+    private CacheWorkload workload;
 
     @Setup(Level.Trial)
     public void open() {
@@ -70,12 +65,10 @@ public class JCacheBench {
         manager = new StateStoreCachingProvider().getCacheManager(dataDir.toUri(), JCacheBench.class.getClassLoader(),
                 new Properties());
         cache = manager.createCache("cache", new MutableConfiguration<String, byte[]>().setTypes(String.class, byte[].class));
-        keyStrings = Workload.keys(keys);
-        order = Workload.shuffled(keys, 1);
-        pool = Workload.values(Workload.VALUE_POOL, valueSize, 2);
-        for (int i = 0; i < keys; i++) {
-            map.put(keyStrings[i], Workload.initialValue(pool, i));
-            cache.put(keyStrings[i], Workload.initialValue(pool, i));
+        workload = new CacheWorkload(keys, valueSize);
+        for (int i = 0; i < workload.size(); i++) {
+            map.put(workload.key(i), workload.initialValue(i));
+            cache.put(workload.key(i), workload.initialValue(i));
         }
     }
 
@@ -88,40 +81,31 @@ public class JCacheBench {
 
     @Setup(Level.Iteration)
     public void startClock() {
-        cpu.start();
+        workload.startClock();
     }
 
     @TearDown(Level.Iteration)
     public void reportClock(BenchmarkParams benchmark, IterationParams iteration) {
-        cpu.report(benchmark, iteration);
-    }
-
-    private String nextKey() {
-        cpu.op();
-        int i = next++;
-        if (next == order.length) {
-            next = 0;
-        }
-        return keyStrings[order[i]];
+        workload.reportClock(benchmark, iteration);
     }
 
     @Benchmark
     public byte[] storeMapGet() {
-        return map.get(nextKey());
+        return map.get(workload.nextKey());
     }
 
     @Benchmark
     public byte[] jcacheGet() {
-        return cache.get(nextKey());
+        return cache.get(workload.nextKey());
     }
 
     @Benchmark
     public byte[] storeMapPut() {
-        return map.put(nextKey(), pool[puts++ & (Workload.VALUE_POOL - 1)]);
+        return map.put(workload.nextKey(), workload.nextValue());
     }
 
     @Benchmark
     public void jcachePut() {
-        cache.put(nextKey(), pool[puts++ & (Workload.VALUE_POOL - 1)]);
+        cache.put(workload.nextKey(), workload.nextValue());
     }
 }

@@ -59,12 +59,7 @@ public class JCacheProvidersBench {
     private CachingProvider cachingProvider;
     private CacheManager manager;
     private Cache<String, byte[]> cache;
-    private String[] keyStrings;
-    private int[] order;
-    private byte[][] pool;
-    private int next;
-    private int puts;
-    private final CpuClock cpu = new CpuClock();
+    private CacheWorkload workload;
 
     @Setup(Level.Trial)
     public void open() {
@@ -88,11 +83,9 @@ public class JCacheProvidersBench {
         }
         manager = cachingProvider.getCacheManager(uri, JCacheProvidersBench.class.getClassLoader(), new Properties());
         cache = manager.createCache("bench", new MutableConfiguration<String, byte[]>().setTypes(String.class, byte[].class));
-        keyStrings = Workload.keys(keys);
-        order = Workload.shuffled(keys, 1);
-        pool = Workload.values(Workload.VALUE_POOL, valueSize, 2);
-        for (int i = 0; i < keys; i++) {
-            cache.put(keyStrings[i], Workload.initialValue(pool, i));
+        workload = new CacheWorkload(keys, valueSize);
+        for (int i = 0; i < workload.size(); i++) {
+            cache.put(workload.key(i), workload.initialValue(i));
         }
     }
 
@@ -108,30 +101,21 @@ public class JCacheProvidersBench {
 
     @Setup(Level.Iteration)
     public void startClock() {
-        cpu.start();
+        workload.startClock();
     }
 
     @TearDown(Level.Iteration)
     public void reportClock(BenchmarkParams benchmark, IterationParams iteration) {
-        cpu.report(benchmark, iteration);
-    }
-
-    private String nextKey() {
-        cpu.op();
-        int i = next++;
-        if (next == order.length) {
-            next = 0;
-        }
-        return keyStrings[order[i]];
+        workload.reportClock(benchmark, iteration);
     }
 
     @Benchmark
     public byte[] get() {
-        return cache.get(nextKey());
+        return cache.get(workload.nextKey());
     }
 
     @Benchmark
     public void put() {
-        cache.put(nextKey(), pool[puts++ & (Workload.VALUE_POOL - 1)]);
+        cache.put(workload.nextKey(), workload.nextValue());
     }
 }
