@@ -287,7 +287,7 @@ public final class Report {
         System.out.println();
         System.out.println("### JCache (200k keys, 100-byte values, eternal cache, store-by-value, statistics off; 1 thread)");
         System.out.println();
-        System.out.println("| operation | what | threads | ops/s | x the first row |");
+        System.out.println("| operation | what | threads | ops/s | x its reference (the first row of its group) |");
         System.out.println("|---|---|---:|---:|---:|");
         row("get", "statestore `StoreMap.get`", 1, storeGet, storeGet);
         row("get", "**statestore JCache** `Cache.get` (JCacheBench)", 1, jmh("JCacheBench.jcacheGet", 1), storeGet);
