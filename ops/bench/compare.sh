@@ -6,7 +6,7 @@
 # Measures workload W (1M keys key-%010d, 100-byte random values, shuffled access) on: statestore
 # (journal off, journal on with each sync mode, metrics bound and unbound, 1 and 2 threads), raw
 # Chronicle Map, ConcurrentHashMap and lmdbjava (JMH, ops/bench/jmh.sh) and Redis (redis-benchmark,
-# with and without pipelining); then 1 vs 2 writer processes and the writer-to-subscriber event
+# with and without pipelining); JCache over statestore, Caffeine and Ehcache 3 (JMH); then 1 vs 2 writer processes and the writer-to-subscriber event
 # latency (`statestore bench`); then restart and reattach times at 1M and 10M entries against Redis
 # restarting from its RDB and its AOF; then JFR profiles of the get and put paths.
 #
@@ -97,6 +97,11 @@ jmh baselines 'ChronicleMapBench|ConcurrentHashMapBench|LmdbBench'
 jmh store-2t 'StoreBench\.(get|put|mixed)$' -t 2 -p journal=async
 jmh baselines-2t 'ChronicleMapBench\.(getUsing|put)$|ConcurrentHashMapBench\.get$' -t 2
 jmh getpath 'GetPathBench'
+# JCache: statestore's over its StoreMap, and against Caffeine's and Ehcache 3's providers (bench class
+# path only). 200k keys whatever BENCH_KEYS says: a cache's store is created with the default sizing
+# (100,000 entries, growth 10x), and the other two keep every entry on this JVM's heap.
+keys=200000 jmh jcache 'JCacheBench'
+keys=200000 jmh jcache-providers 'JCacheProvidersBench'
 
 # ---------------------------------------------------------------------------- Redis
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then

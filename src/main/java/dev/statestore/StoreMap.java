@@ -80,11 +80,12 @@ public interface StoreMap<K, V> extends ConcurrentMap<K, V> {
      * action throws, nothing changes.
      *
      * @param keys the keys the action may read and change
-     * @param action runs once, with the stripes held: keep it short, do not use this store from it
+     * @param action runs once, with the stripes held: keep it short, do not use this store from it; its
+     *        map is a plain {@code Map} to it but for {@link AtomicMap#expire}
      * @return what the action returned
      * @throws IllegalArgumentException when the action touches a key outside {@code keys}
      */
-    <R> R atomically(java.util.Set<? extends K> keys, java.util.function.Function<? super java.util.Map<K, V>, ? extends R> action);
+    <R> R atomically(java.util.Set<? extends K> keys, java.util.function.Function<? super AtomicMap<K, V>, ? extends R> action);
 
     /** Whether the store keeps a change journal. */
     boolean hasJournal();

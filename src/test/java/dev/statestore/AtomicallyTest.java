@@ -54,6 +54,28 @@ class AtomicallyTest {
     }
 
     @Test
+    void anExpiryInABatchIsJournaledAsExpireAndAPutAfterItInTheSameBatchAsPut() throws Exception {
+        try (StateStore store = StateStore.open(dir)) {
+            StoreMap<String, String> m = store.map("expiring", String.class, String.class);
+            m.put("a", "1");
+            m.put("b", "2");
+            assertEquals("1", m.atomically(Set.of("a"), view -> view.expire("a")));
+            assertNull(m.atomically(Set.of("a"), view -> view.expire("a")), "nothing to expire: nothing journaled");
+            m.atomically(Set.of("b"), view -> {
+                view.expire("b");
+                return view.put("b", "3"); // expired, then written again: the batch's change is the put
+            });
+            m.atomically(Set.of("b"), view -> view.remove("b"));
+            List<ChangeEvent<String, String>> events = JournalTest.collect(m, Position.START, 5);
+            assertEquals(List.of(ChangeType.PUT, ChangeType.PUT, ChangeType.EXPIRE, ChangeType.PUT, ChangeType.REMOVE),
+                    events.stream().map(ChangeEvent::type).toList());
+            assertFalse(m.containsKey("a"));
+            assertFalse(m.containsKey("b"));
+            assertTrue(store.admin().verify("expiring").clean(), "replay treats the expiry as a removal");
+        }
+    }
+
+    @Test
     void aBatchKilledRightAfterJournalingAnEvictionHasTheEvictionFinishedByTheNextProcess() {
         try (StateStore store = StateStore.open(dir)) {
             StoreMap<String, String> m = store.map("bounded", String.class, String.class,

@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
 
 import java.nio.file.Path;
 import java.util.Properties;
@@ -30,7 +32,8 @@ import javax.cache.configuration.MutableConfiguration;
  * (default configuration: eternal, no listeners, statistics off) and a {@code StoreMap<String,
  * byte[]>}, each a store of {@code keys} keys {@code key-%010d} with 100-byte values, in the same
  * data directory, read and written in the same shuffled order. Issue 14's target: JCache get and
- * put at most 10 % slower than StoreMap's.
+ * put at most 10 % slower than StoreMap's. Each iteration also prints the measuring thread's CPU
+ * time per operation ({@link CpuClock}), steadier than throughput on a shared machine.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -52,11 +55,7 @@ public class JCacheBench {
     private StoreMap<String, byte[]> map;
     private CacheManager manager;
     private Cache<String, byte[]> cache;
-    private String[] keyStrings;
-    private int[] order;
-    private byte[][] pool;
-    private int next;
-    private int puts;
+    private CacheWorkload workload;
 
     @Setup(Level.Trial)
     public void open() {
@@ -66,12 +65,10 @@ public class JCacheBench {
         manager = new StateStoreCachingProvider().getCacheManager(dataDir.toUri(), JCacheBench.class.getClassLoader(),
                 new Properties());
         cache = manager.createCache("cache", new MutableConfiguration<String, byte[]>().setTypes(String.class, byte[].class));
-        keyStrings = Workload.keys(keys);
-        order = Workload.shuffled(keys, 1);
-        pool = Workload.values(Workload.VALUE_POOL, valueSize, 2);
-        for (int i = 0; i < keys; i++) {
-            map.put(keyStrings[i], Workload.initialValue(pool, i));
-            cache.put(keyStrings[i], Workload.initialValue(pool, i));
+        workload = new CacheWorkload(keys, valueSize);
+        for (int i = 0; i < workload.size(); i++) {
+            map.put(workload.key(i), workload.initialValue(i));
+            cache.put(workload.key(i), workload.initialValue(i));
         }
     }
 
@@ -82,31 +79,33 @@ public class JCacheBench {
         Workload.delete(dataDir);
     }
 
-    private String nextKey() {
-        int i = next++;
-        if (next == order.length) {
-            next = 0;
-        }
-        return keyStrings[order[i]];
+    @Setup(Level.Iteration)
+    public void startClock() {
+        workload.startClock();
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportClock(BenchmarkParams benchmark, IterationParams iteration) {
+        workload.reportClock(benchmark, iteration);
     }
 
     @Benchmark
     public byte[] storeMapGet() {
-        return map.get(nextKey());
+        return map.get(workload.nextKey());
     }
 
     @Benchmark
     public byte[] jcacheGet() {
-        return cache.get(nextKey());
+        return cache.get(workload.nextKey());
     }
 
     @Benchmark
     public byte[] storeMapPut() {
-        return map.put(nextKey(), pool[puts++ & (Workload.VALUE_POOL - 1)]);
+        return map.put(workload.nextKey(), workload.nextValue());
     }
 
     @Benchmark
     public void jcachePut() {
-        cache.put(nextKey(), pool[puts++ & (Workload.VALUE_POOL - 1)]);
+        cache.put(workload.nextKey(), workload.nextValue());
     }
 }

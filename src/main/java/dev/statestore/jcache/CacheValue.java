@@ -20,12 +20,54 @@ import java.nio.ByteOrder;
  * <p>The deadline lives in the value (not only in the engine's TTL stamp) so that an update whose
  * {@code ExpiryPolicy} says "unchanged" keeps it, and it holds across restarts; the flags travel
  * through the journal, so a listener in another process tells a creation from an update.
+ *
+ * <p>A decoded entry reads its header at once and its value only when {@link #value()} is first
+ * called: a put reads the old entry for its flags and deadline alone, and {@code compute} decodes
+ * the entry it has just written as its result, so the value's bytes would otherwise be copied and
+ * decoded twice for nothing. The stored array it reads from later is the engine's own copy of the
+ * entry (the engine hands out the same arrays as {@code byte[]} values), never changed afterwards.
  */
-record CacheValue(int flags, long deadline, Object value) {
+final class CacheValue {
     static final int CREATED = 1;
     static final int TOUCH = 2;
     static final long ETERNAL = Long.MAX_VALUE;
-    private static final int HEADER = 9;
+    static final int HEADER = 9;
+
+    private final int flags;
+    private final long deadline;
+    private Object value; // null until decoded from stored
+    private final byte[] stored; // the encoded entry it was decoded from, or null
+    private final ObjectCodec values; // decodes stored; null when value was given
+
+    CacheValue(int flags, long deadline, Object value) {
+        this(flags, deadline, value, null, null);
+    }
+
+    private CacheValue(int flags, long deadline, Object value, byte[] stored, ObjectCodec values) {
+        this.flags = flags;
+        this.deadline = deadline;
+        this.value = value;
+        this.stored = stored;
+        this.values = values;
+    }
+
+    int flags() {
+        return flags;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    /** The value, decoded on the first call (one thread's object: the engine hands each read its own). */
+    Object value() {
+        Object v = value;
+        if (v == null) {
+            v = values.decode(stored, HEADER);
+            value = v;
+        }
+        return v;
+    }
 
     boolean expiredAt(long nowMillis) {
         return deadline <= nowMillis;
@@ -37,6 +79,11 @@ record CacheValue(int flags, long deadline, Object value) {
 
     boolean touch() {
         return (flags & TOUCH) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "CacheValue[flags=" + flags + ", deadline=" + deadline + ", value=" + value() + "]";
     }
 
     /** The codec of a cache's stored values over {@code values}. */
@@ -54,9 +101,10 @@ record CacheValue(int flags, long deadline, Object value) {
 
             @Override
             public byte[] encode(CacheValue v) {
-                byte[] payload = values.encode(v.value());
-                return ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.LITTLE_ENDIAN)
-                        .put((byte) v.flags()).putLong(v.deadline()).put(payload).array();
+                byte[] out = values.encode(v.value(), HEADER); // the value after HEADER free bytes: no second copy
+                out[0] = (byte) v.flags();
+                ByteBuffer.wrap(out, 1, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(v.deadline());
+                return out;
             }
 
             @Override
@@ -65,7 +113,7 @@ record CacheValue(int flags, long deadline, Object value) {
                     throw new IllegalArgumentException("a JCache entry of " + bytes.length + " bytes is too short");
                 }
                 long deadline = ByteBuffer.wrap(bytes, 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-                return new CacheValue(bytes[0], deadline, values.decode(bytes, HEADER));
+                return new CacheValue(bytes[0], deadline, null, bytes, values);
             }
         };
     }

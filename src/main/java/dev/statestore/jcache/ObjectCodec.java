@@ -136,6 +136,25 @@ final class ObjectCodec implements Codec<Object> {
                 + JCacheProperties.SERIAL_FILTER + " (an ObjectInputFilter allow-list such as 'com.example.**;java.util.*')");
     }
 
+    /**
+     * The encoding of {@code value} after {@code headroom} bytes left for the caller's header
+     * ({@link CacheValue}): the common value types are written in place, the others copied once.
+     */
+    byte[] encode(Object value, int headroom) {
+        Class<?> c = value.getClass();
+        if (c == byte[].class) {
+            byte[] v = (byte[]) value;
+            byte[] out = new byte[headroom + 1 + v.length];
+            out[headroom] = BYTES;
+            System.arraycopy(v, 0, out, headroom + 1, v.length);
+            return out;
+        }
+        byte[] encoded = encode(value);
+        byte[] out = new byte[headroom + encoded.length];
+        System.arraycopy(encoded, 0, out, headroom, encoded.length);
+        return out;
+    }
+
     @Override
     public Object decode(byte[] bytes) {
         return decode(bytes, 0);

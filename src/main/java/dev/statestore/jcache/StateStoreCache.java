@@ -2,37 +2,32 @@ package dev.statestore.jcache;
 
 import dev.statestore.StateStore;
 import dev.statestore.StoreMap;
+import dev.statestore.jcache.CacheSteps.Change;
+import dev.statestore.jcache.CacheSteps.Found;
+import dev.statestore.jcache.CacheSteps.Put;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.Closeable;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import javax.cache.Cache;
-import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.EventType;
 import javax.cache.integration.CacheLoader;
-import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriter;
-import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
@@ -45,6 +40,11 @@ import javax.cache.processor.EntryProcessorResult;
  * <p>Entries are {@link CacheValue}s: the value, its expiry deadline and how it was written. An
  * entry whose deadline passed is returned by no read; the read that finds it removes it and reports
  * it expired.
+ *
+ * <p>This class is the API's face: argument checks, statistics and the order of things. The work is
+ * beside it: the per-key steps in {@link CacheSteps}, {@code invoke} in {@link EntryProcessing}, the
+ * many-key operations in {@link BulkOperations}, iteration in {@link CacheIterator}, and delivery of
+ * this JVM's events in {@link LocalDelivery} (other processes' in {@link RemoteEvents}).
  */
 final class StateStoreCache<K, V> implements Cache<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(StateStoreCache.class);
@@ -55,8 +55,6 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final MutableConfiguration<K, V> configuration;
     private final StateStore store;
     private final StoreMap<Object, CacheValue> map;
-    /** The store's directory: the key of {@link #OPEN}. */
-    private final java.nio.file.Path storeDir;
     private final CacheLoader<K, V> loader;
     private final CacheWriter<K, V> writer;
     private final ExpiryDeadlines deadlines;
@@ -66,12 +64,10 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private final CacheStatistics statistics;
     private final CacheManagement management;
     private final AtomicBoolean closed = new AtomicBoolean();
-    /**
-     * The open caches of this JVM, by store directory: a change made through one is delivered to the
-     * listeners of every one (another CacheManager's too), since their journal subscriptions skip
-     * this JVM's changes.
-     */
-    private static final Map<java.nio.file.Path, Set<StateStoreCache<?, ?>>> OPEN = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CacheSteps<K, V> steps;
+    private final EntryProcessing<K, V> processing;
+    private final BulkOperations<K, V> bulk;
+    private final LocalDelivery<K, V> local;
     private final RemoteEvents<K, V> remote;
     private final java.util.concurrent.ScheduledFuture<?> sweep; // null for eternal caches
 
@@ -83,7 +79,6 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         this.storeName = storeName;
         this.store = store;
         this.map = map;
-        this.storeDir = store.dataDir().resolve(storeName);
         if (given instanceof CompleteConfiguration) {
             this.configuration = new MutableConfiguration<>((CompleteConfiguration<K, V>) given);
         } else {
@@ -100,14 +95,19 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         for (CacheEntryListenerConfiguration<K, V> l : configuration.getCacheEntryListenerConfigurations()) {
             listeners.add(l);
         }
+        this.steps = new CacheSteps<>(this, name, map, configuration, deadlines, loader, writer);
+        this.local = new LocalDelivery<>(this, store.dataDir().resolve(storeName), listeners, closed);
         this.remote = new RemoteEvents<>(this, map, listeners);
         this.statistics = new CacheStatistics(this::liveEntries);
+        this.processing = new EntryProcessing<>(steps, statistics, this::statisticsEnabled,
+                configuration.isReadThrough() ? loader : null, this::dispatch);
+        this.bulk = new BulkOperations<>(this, name, steps, configuration, loader, writer, statistics,
+                this::statisticsEnabled, this::dispatch);
         this.management = new CacheManagement(this);
         if (!listeners.isEmpty()) {
             remote.start();
         }
         this.sweep = eternal ? null : ExpirySweep.every(sweepSeconds, this::sweepExpired);
-        OPEN.computeIfAbsent(storeDir, d -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(this);
         if (configuration.isManagementEnabled()) {
             setManagementEnabled(true);
         }
@@ -139,7 +139,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         long now = System.currentTimeMillis();
         CacheValue c = map.get(key);
         if (c != null && !c.expiredAt(now)) {
-            touch(key, c, now);
+            steps.touch(key, c, now);
             if (stats) {
                 statistics.hit();
                 statistics.getTime(System.nanoTime() - start);
@@ -147,29 +147,22 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             return (V) c.value();
         }
         if (c != null) {
-            expire(key, now, events);
+            steps.expire(key, now, events);
         }
         if (stats) {
             statistics.miss();
         }
         V loaded = null;
         if (configuration.isReadThrough() && loader != null) {
-            loaded = step(key, m -> {
+            loaded = steps.step(key, m -> {
                 CacheValue current = m.get(key);
                 long t = System.currentTimeMillis();
                 if (current != null && !current.expiredAt(t)) {
                     return (V) current.value();
                 }
-                V value = load(key);
-                if (value == null) {
-                    return null;
-                }
-                long deadline = deadlines.creation(t);
-                if (deadline > t) {
-                    m.put(key, new CacheValue(CacheValue.CREATED, deadline, value));
-                    events.add(event(EventType.CREATED, key, value, null));
-                } else if (current != null) {
-                    m.remove(key);
+                V value = steps.load(key);
+                if (value != null && !steps.create(m, key, value, t, events) && current != null) {
+                    m.expire(key); // the expired entry goes; the loaded value is not kept (no time to live)
                 }
                 return value;
             });
@@ -178,24 +171,6 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             statistics.getTime(System.nanoTime() - start);
         }
         return loaded;
-    }
-
-    /** Applies the policy's expiry for an access to a live entry: a deadline-only write, which no listener hears. */
-    private void touch(K key, CacheValue seen, long now) {
-        if (eternal) {
-            return; // EternalExpiryPolicy: an access never changes a deadline
-        }
-        long deadline = deadlines.access(seen.deadline(), now);
-        if (deadline == seen.deadline()) {
-            return;
-        }
-        step(key, m -> {
-            CacheValue c = m.get(key);
-            if (c != null && !c.expiredAt(now)) {
-                m.put(key, new CacheValue(CacheValue.TOUCH, deadline, c.value()));
-            }
-            return null;
-        });
     }
 
     /** The background pass of {@link ExpirySweep}: removes the expired entries, reporting them. */
@@ -210,7 +185,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
                 if (e.getValue().expiredAt(now)) {
                     @SuppressWarnings("unchecked")
                     K key = (K) e.getKey();
-                    expire(key, now, events);
+                    steps.expire(key, now, events);
                 }
             }
             dispatch(events);
@@ -223,66 +198,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
 
     /** Delivers the events of a change made through this cache, here and to the other open caches of its store in this JVM. */
     private void dispatch(List<CacheEvent<K, V>> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        Set<StateStoreCache<?, ?>> open = OPEN.get(storeDir);
-        if (open != null && open.size() > 1) {
-            for (StateStoreCache<?, ?> peer : open) {
-                if (peer != this) {
-                    peer.fromPeer(events);
-                }
-            }
-        }
-        listeners.dispatch(events);
-    }
-
-    /** Whether a listener of this or another open cache of this JVM on the store hears its changes. */
-    private boolean listenedToInThisJvm() {
-        if (!listeners.isEmpty()) {
-            return true;
-        }
-        Set<StateStoreCache<?, ?>> open = OPEN.get(storeDir);
-        if (open != null && open.size() > 1) {
-            for (StateStoreCache<?, ?> peer : open) {
-                if (!peer.listeners.isEmpty()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The events of a change made through another cache handle of this JVM on the same store. */
-    @SuppressWarnings("unchecked")
-    private void fromPeer(List<? extends CacheEvent<?, ?>> events) {
-        if (listeners.isEmpty() || closed.get()) {
-            return;
-        }
-        List<CacheEvent<K, V>> mine = new ArrayList<>(events.size());
-        for (CacheEvent<?, ?> e : events) {
-            mine.add(new CacheEvent<>(this, e.getEventType(), (K) e.getKey(), (V) e.getValue(), (V) e.getOldValue(),
-                    e.isOldValueAvailable()));
-        }
-        try {
-            listeners.dispatch(mine);
-        } catch (RuntimeException e) {
-            LOG.warn("cache {}: a listener failed on a change made through another CacheManager of this JVM", name, e);
-        }
-    }
-
-    /** Removes the entry of {@code key} if it is (still) expired, reporting it. */
-    @SuppressWarnings("unchecked")
-    private void expire(K key, long now, List<CacheEvent<K, V>> events) {
-        step(key, m -> {
-            CacheValue c = m.get(key);
-            if (c != null && c.expiredAt(now)) {
-                m.remove(key);
-                V old = (V) c.value();
-                events.add(event(EventType.EXPIRED, key, old, old));
-            }
-            return null;
-        });
+        local.dispatch(events);
     }
 
     @Override
@@ -318,47 +234,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         for (K key : keys) {
             Objects.requireNonNull(key, "keys contains a null");
         }
-        if (loader == null) {
-            if (completionListener != null) {
-                completionListener.onCompletion();
-            }
-            return;
-        }
-        CompletableFuture.runAsync(() -> {
-            try {
-                List<K> toLoad = new ArrayList<>();
-                for (K key : keys) {
-                    if (replaceExistingValues || !containsKey(key)) {
-                        toLoad.add(key);
-                    }
-                }
-                Map<K, V> loaded;
-                try {
-                    @SuppressWarnings("unchecked")
-                    Map<K, V> l = (Map<K, V>) loader.loadAll(toLoad);
-                    loaded = l == null ? Map.of() : l;
-                } catch (CacheLoaderException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new CacheLoaderException("the CacheLoader of cache " + name + " failed: " + e, e);
-                }
-                Map<K, V> present = new HashMap<>();
-                for (K key : toLoad) {
-                    V v = loaded.get(key);
-                    if (v != null) {
-                        present.put(key, v);
-                    }
-                }
-                putAll(present, replaceExistingValues, false);
-                if (completionListener != null) {
-                    completionListener.onCompletion();
-                }
-            } catch (Exception e) {
-                if (completionListener != null) {
-                    completionListener.onException(e);
-                }
-            }
-        });
+        bulk.loadAll(keys, replaceExistingValues, completionListener);
     }
 
     // ------------------------------------------------------------------ writes
@@ -369,7 +245,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         checkTypes(key, value);
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        if (eternal && !listenedToInThisJvm() && !(configuration.isWriteThrough() && writer != null)) {
+        if (eternal && !local.listenedTo() && !(configuration.isWriteThrough() && writer != null)) {
             // nothing here needs the old value: one compute, as cheap as StoreMap.put, still telling
             // other processes' listeners a creation from an update
             long now = System.currentTimeMillis();
@@ -383,51 +259,12 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             return;
         }
         List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        Boolean stored = step(key, m -> putStep(m, key, value, true, true, events) != Put.NONE);
+        Boolean stored = steps.step(key, m -> steps.put(m, key, value, true, true, events) != Put.NONE);
         if (stats && stored) {
             statistics.put();
             statistics.putTime(System.nanoTime() - start);
         }
         dispatch(events);
-    }
-
-    private enum Put { NONE, CREATED, UPDATED }
-
-    /** The put of {@code key -> value} under the key's step; the previous live value is left in {@code old[0]}. */
-    @SuppressWarnings("unchecked")
-    private Put putStep(Map<Object, CacheValue> m, K key, V value, boolean replaceExisting, boolean writeThrough,
-                        List<CacheEvent<K, V>> events) {
-        long now = System.currentTimeMillis();
-        CacheValue c = m.get(key);
-        boolean expired = c != null && c.expiredAt(now);
-        if (c == null || expired) {
-            if (writeThrough) {
-                write(key, value);
-            }
-            if (expired) {
-                events.add(event(EventType.EXPIRED, key, (V) c.value(), (V) c.value()));
-            }
-            long deadline = deadlines.creation(now);
-            if (deadline <= now) {
-                if (expired) {
-                    m.remove(key);
-                }
-                return Put.NONE;
-            }
-            m.put(key, new CacheValue(CacheValue.CREATED, deadline, value));
-            events.add(event(EventType.CREATED, key, value, null));
-            return Put.CREATED;
-        }
-        if (!replaceExisting) {
-            return Put.NONE;
-        }
-        V old = (V) c.value();
-        if (writeThrough) {
-            write(key, value);
-        }
-        m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), value));
-        events.add(event(EventType.UPDATED, key, value, old));
-        return Put.UPDATED;
     }
 
     @Override
@@ -439,10 +276,10 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         long start = stats ? System.nanoTime() : 0;
         List<CacheEvent<K, V>> events = new ArrayList<>(0);
         Object[] result = new Object[2];
-        step(key, m -> {
+        steps.step(key, m -> {
             CacheValue c = m.get(key);
             result[0] = c == null || c.expiredAt(System.currentTimeMillis()) ? null : c.value();
-            result[1] = putStep(m, key, value, true, true, events);
+            result[1] = steps.put(m, key, value, true, true, events);
             return null;
         });
         if (stats) {
@@ -464,10 +301,6 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
         ensureOpen();
-        putAll(entries, true, true);
-    }
-
-    private void putAll(Map<? extends K, ? extends V> entries, boolean replaceExisting, boolean writeThrough) {
         Objects.requireNonNull(entries, "map");
         if (entries.containsKey(null)) {
             throw new NullPointerException("a key is null");
@@ -475,42 +308,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
             checkTypes(e.getKey(), e.getValue());
         }
-        boolean stats = statisticsEnabled();
-        long start = stats ? System.nanoTime() : 0;
-        Map<K, V> toPut = new HashMap<>(entries);
-        CacheWriterException failure = null;
-        if (writeThrough && configuration.isWriteThrough() && writer != null) {
-            List<Cache.Entry<? extends K, ? extends V>> toWrite = new ArrayList<>();
-            for (Map.Entry<K, V> e : toPut.entrySet()) {
-                toWrite.add(new SimpleEntry<>(e.getKey(), e.getValue()));
-            }
-            try {
-                writer.writeAll(toWrite);
-            } catch (CacheWriterException e) {
-                failure = e;
-            } catch (Exception e) {
-                failure = new CacheWriterException("the CacheWriter of cache " + name + " failed: " + e, e);
-            }
-            for (Cache.Entry<? extends K, ? extends V> notWritten : toWrite) {
-                toPut.remove(notWritten.getKey());
-            }
-        }
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        long puts = 0;
-        for (Map.Entry<K, V> e : toPut.entrySet()) {
-            Put p = step(e.getKey(), m -> putStep(m, e.getKey(), e.getValue(), replaceExisting, false, events));
-            if (p != Put.NONE) {
-                puts++;
-            }
-        }
-        if (stats && puts > 0 && writeThrough) {
-            statistics.puts(puts);
-            statistics.putTime(System.nanoTime() - start);
-        }
-        dispatch(events);
-        if (failure != null) {
-            throw failure;
-        }
+        bulk.putAll(entries, true, true);
     }
 
     @Override
@@ -521,10 +319,10 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         long start = stats ? System.nanoTime() : 0;
         List<CacheEvent<K, V>> events = new ArrayList<>(0);
         boolean[] present = new boolean[1];
-        Put p = step(key, m -> {
+        Put p = steps.step(key, m -> {
             CacheValue c = m.get(key);
             present[0] = c != null && !c.expiredAt(System.currentTimeMillis());
-            return putStep(m, key, value, false, true, events);
+            return steps.put(m, key, value, false, true, events);
         });
         if (stats) {
             if (p != Put.NONE) {
@@ -541,118 +339,58 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         return p != Put.NONE;
     }
 
+    // ------------------------------------------------------------------ removals and replacements
+
     @Override
-    @SuppressWarnings("unchecked")
     public boolean remove(K key) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        boolean removed = step(key, m -> {
-            delete(key);
-            CacheValue c = m.get(key);
-            if (c == null) {
-                return false;
-            }
-            m.remove(key);
-            V old = (V) c.value();
-            if (c.expiredAt(System.currentTimeMillis())) {
-                events.add(event(EventType.EXPIRED, key, old, old));
-                return false;
-            }
-            events.add(event(EventType.REMOVED, key, old, old));
-            return true;
-        });
-        if (stats && removed) {
+        Change<V> change = change(key, null, null, true);
+        if (stats && change.changed()) {
             statistics.removal();
             statistics.removeTime(System.nanoTime() - start);
         }
-        dispatch(events);
-        return removed;
+        return change.changed();
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public boolean remove(K key, V oldValue) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(oldValue, "oldValue");
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        int[] outcome = new int[1]; // 0 miss, 1 hit not removed, 2 removed
-        step(key, m -> {
-            long now = System.currentTimeMillis();
-            CacheValue c = m.get(key);
-            if (c == null || c.expiredAt(now)) {
-                expireIn(m, key, c, now, events);
-                return null;
-            }
-            if (Objects.deepEquals(c.value(), oldValue)) {
-                delete(key);
-                m.remove(key);
-                events.add(event(EventType.REMOVED, key, (V) c.value(), (V) c.value()));
-                outcome[0] = 2;
-            } else {
-                outcome[0] = 1;
-                touchIn(m, key, c, now);
-            }
-            return null;
-        });
+        Change<V> change = change(key, oldValue, null, true);
         if (stats) {
-            if (outcome[0] == 2) {
+            if (change.changed()) {
                 statistics.removal();
                 statistics.removeTime(System.nanoTime() - start);
             }
-            statistics.getTime(System.nanoTime() - start);
-            if (outcome[0] > 0) {
-                statistics.hit();
-            } else {
-                statistics.miss();
-            }
+            countRead(change, start);
         }
-        dispatch(events);
-        return outcome[0] == 2;
+        return change.changed();
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V getAndRemove(K key) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        V result = step(key, m -> {
-            delete(key);
-            long now = System.currentTimeMillis();
-            CacheValue c = m.get(key);
-            if (c == null || c.expiredAt(now)) {
-                expireIn(m, key, c, now, events);
-                return null;
-            }
-            m.remove(key);
-            V old = (V) c.value();
-            events.add(event(EventType.REMOVED, key, old, old));
-            return old;
-        });
+        Change<V> change = change(key, null, null, true);
         if (stats) {
-            statistics.getTime(System.nanoTime() - start);
-            if (result != null) {
-                statistics.hit();
+            countRead(change, start);
+            if (change.changed()) {
                 statistics.removal();
                 statistics.removeTime(System.nanoTime() - start);
-            } else {
-                statistics.miss();
             }
         }
-        dispatch(events);
-        return result;
+        return change.old();
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public boolean replace(K key, V oldValue, V newValue) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
@@ -660,40 +398,15 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         checkTypes(key, newValue);
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        int[] outcome = new int[1];
-        step(key, m -> {
-            long now = System.currentTimeMillis();
-            CacheValue c = m.get(key);
-            if (c == null || c.expiredAt(now)) {
-                expireIn(m, key, c, now, events);
-                return null;
-            }
-            if (Objects.deepEquals(c.value(), oldValue)) {
-                write(key, newValue);
-                m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), newValue));
-                events.add(event(EventType.UPDATED, key, newValue, (V) c.value()));
-                outcome[0] = 2;
-            } else {
-                touchIn(m, key, c, now);
-                outcome[0] = 1;
-            }
-            return null;
-        });
+        Change<V> change = change(key, oldValue, newValue, true);
         if (stats) {
-            if (outcome[0] == 2) {
+            if (change.changed()) {
                 statistics.put();
                 statistics.putTime(System.nanoTime() - start);
             }
-            statistics.getTime(System.nanoTime() - start);
-            if (outcome[0] > 0) {
-                statistics.hit();
-            } else {
-                statistics.miss();
-            }
+            countRead(change, start);
         }
-        dispatch(events);
-        return outcome[0] == 2;
+        return change.changed();
     }
 
     @Override
@@ -706,37 +419,38 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         return getAndReplace(key, value, true);
     }
 
-    @SuppressWarnings("unchecked")
     private V getAndReplace(K key, V value, boolean countGet) {
         ensureOpen();
         checkTypes(key, value);
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        V old = step(key, m -> {
-            long now = System.currentTimeMillis();
-            CacheValue c = m.get(key);
-            if (c == null || c.expiredAt(now)) {
-                expireIn(m, key, c, now, events);
-                return null;
-            }
-            write(key, value);
-            m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), value));
-            events.add(event(EventType.UPDATED, key, value, (V) c.value()));
-            return (V) c.value();
-        });
+        Change<V> change = change(key, null, value, true);
         if (stats) {
-            statistics.getTime(System.nanoTime() - start);
-            if (old != null) {
-                statistics.hit();
+            countRead(change, start);
+            if (change.changed()) {
                 statistics.put();
                 statistics.putTime(System.nanoTime() - start);
-            } else {
-                statistics.miss();
             }
         }
+        return change.old();
+    }
+
+    /** One {@link CacheSteps#change} as a step of its own, its events delivered. */
+    private Change<V> change(K key, V expected, V replacement, boolean writeThrough) {
+        List<CacheEvent<K, V>> events = new ArrayList<>(0);
+        Change<V> change = steps.step(key, m -> steps.change(m, key, expected, replacement, writeThrough, events));
         dispatch(events);
-        return old;
+        return change;
+    }
+
+    /** The read statistics of an operation that looked the key up: a hit when it found a live entry. */
+    private void countRead(Change<V> change, long start) {
+        statistics.getTime(System.nanoTime() - start);
+        if (change.found() == Found.MISS) {
+            statistics.miss();
+        } else {
+            statistics.hit();
+        }
     }
 
     @Override
@@ -746,7 +460,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         if (keys.contains(null)) {
             throw new NullPointerException("keys contains a null");
         }
-        removeKeys(new LinkedHashSet<>(keys));
+        bulk.removeAll(new LinkedHashSet<>(keys));
     }
 
     @Override
@@ -758,57 +472,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
             K key = (K) k;
             keys.add(key);
         }
-        removeKeys(keys);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void removeKeys(Set<K> keys) {
-        boolean stats = statisticsEnabled();
-        long start = stats ? System.nanoTime() : 0;
-        CacheWriterException failure = null;
-        Set<K> toRemove = new LinkedHashSet<>(keys);
-        if (configuration.isWriteThrough() && writer != null && !keys.isEmpty()) {
-            Set<K> notDeleted = new LinkedHashSet<>(keys);
-            try {
-                writer.deleteAll(notDeleted);
-            } catch (CacheWriterException e) {
-                failure = e;
-            } catch (Exception e) {
-                failure = new CacheWriterException("the CacheWriter of cache " + name + " failed: " + e, e);
-            }
-            toRemove.removeAll(notDeleted);
-        }
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        long removed = 0;
-        for (K key : toRemove) {
-            boolean r = step(key, m -> {
-                CacheValue c = m.get(key);
-                if (c == null) {
-                    return false;
-                }
-                m.remove(key);
-                V old = (V) c.value();
-                if (c.expiredAt(System.currentTimeMillis())) {
-                    events.add(event(EventType.EXPIRED, key, old, old));
-                    return false;
-                }
-                events.add(event(EventType.REMOVED, key, old, old));
-                return true;
-            });
-            if (r) {
-                removed++;
-            }
-        }
-        if (stats && removed > 0) {
-            for (long i = 0; i < removed; i++) {
-                statistics.removal();
-            }
-            statistics.removeTime(System.nanoTime() - start);
-        }
-        dispatch(events);
-        if (failure != null) {
-            throw failure;
-        }
+        bulk.removeAll(keys);
     }
 
     @Override
@@ -817,92 +481,14 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         map.clear();
     }
 
-    // ------------------------------------------------------------------ entry processors
+    // ------------------------------------------------------------------ entry processors, iteration
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         ensureOpen();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(processor, "entryProcessor");
-        boolean stats = statisticsEnabled();
-        long start = stats ? System.nanoTime() : 0;
-        List<CacheEvent<K, V>> events = new ArrayList<>(0);
-        T result = step(key, m -> {
-            long now = System.currentTimeMillis();
-            CacheValue c = m.get(key);
-            if (c != null && c.expiredAt(now)) {
-                expireIn(m, key, c, now, events);
-                c = null;
-            }
-            if (stats) {
-                if (c == null) {
-                    statistics.miss();
-                } else {
-                    statistics.hit();
-                }
-            }
-            ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, c == null ? null : (V) c.value(),
-                    configuration.isReadThrough() ? loader : null);
-            T r;
-            try {
-                r = processor.process(entry, arguments);
-            } catch (CacheException e) {
-                throw e;
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) { // an Error of the processor's too (IllegalAccessError in the TCK): the entry stays as it was
-                throw new EntryProcessorException(e);
-            }
-            switch (entry.operation()) {
-                case ACCESS:
-                    if (c != null) {
-                        touchIn(m, key, c, now);
-                    }
-                    break;
-                case CREATE:
-                case LOAD: {
-                    if (entry.operation() == ProcessorEntry.Operation.CREATE) {
-                        write(key, entry.value());
-                    }
-                    long deadline = deadlines.creation(now);
-                    if (deadline > now) {
-                        m.put(key, new CacheValue(CacheValue.CREATED, deadline, entry.value()));
-                        events.add(event(EventType.CREATED, key, entry.value(), null));
-                        if (stats && entry.operation() == ProcessorEntry.Operation.CREATE) {
-                            statistics.put();
-                        }
-                    }
-                    break;
-                }
-                case UPDATE:
-                    write(key, entry.value());
-                    m.put(key, new CacheValue(0, deadlines.update(c.deadline(), now), entry.value()));
-                    events.add(event(EventType.UPDATED, key, entry.value(), (V) c.value()));
-                    if (stats) {
-                        statistics.put();
-                    }
-                    break;
-                case REMOVE:
-                    delete(key);
-                    if (c != null) {
-                        m.remove(key);
-                        events.add(event(EventType.REMOVED, key, (V) c.value(), (V) c.value()));
-                        if (stats) {
-                            statistics.removal();
-                        }
-                    }
-                    break;
-                default:
-                    break;
-            }
-            return r;
-        });
-        if (stats) {
-            statistics.getTime(System.nanoTime() - start);
-        }
-        dispatch(events);
-        return result;
+        return processing.invoke(key, processor, arguments);
     }
 
     @Override
@@ -911,73 +497,13 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         ensureOpen();
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(processor, "entryProcessor");
-        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
-        for (K key : keys) {
-            try {
-                T t = invoke(key, processor, arguments);
-                if (t != null) {
-                    results.put(key, () -> t);
-                }
-            } catch (Exception e) {
-                EntryProcessorException failure = e instanceof EntryProcessorException epe ? epe : new EntryProcessorException(e);
-                results.put(key, () -> {
-                    throw failure;
-                });
-            }
-        }
-        return results;
+        return processing.invokeAll(keys, processor, arguments);
     }
-
-    // ------------------------------------------------------------------ iteration
 
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         ensureOpen();
-        Iterator<Map.Entry<Object, CacheValue>> it = map.entrySet().iterator();
-        long now = System.currentTimeMillis();
-        return new Iterator<>() {
-            private Cache.Entry<K, V> next;
-            private Cache.Entry<K, V> last;
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public boolean hasNext() {
-                while (next == null && it.hasNext()) {
-                    Map.Entry<Object, CacheValue> e = it.next();
-                    if (!e.getValue().expiredAt(now)) {
-                        boolean stats = statisticsEnabled();
-                        long start = stats ? System.nanoTime() : 0;
-                        next = new SimpleEntry<>((K) e.getKey(), (V) e.getValue().value());
-                        touch((K) e.getKey(), e.getValue(), now);
-                        if (stats) {
-                            statistics.hit();
-                            statistics.getTime(System.nanoTime() - start);
-                        }
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public Cache.Entry<K, V> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                last = next;
-                next = null;
-                return last;
-            }
-
-            @Override
-            public void remove() {
-                if (last == null) {
-                    throw new IllegalStateException("call next() before remove()");
-                }
-                K key = last.getKey();
-                last = null;
-                StateStoreCache.this.remove(key);
-            }
-        };
+        return new CacheIterator<>(map.entrySet().iterator(), steps, statistics, this::statisticsEnabled, this::remove);
     }
 
     // ------------------------------------------------------------------ listeners
@@ -1029,10 +555,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     /** Closes what this handle holds: MXBeans, the subscription, loader, writer, policy, listeners, and its store. */
     void closeResources() {
         closed.set(true);
-        OPEN.computeIfPresent(storeDir, (d, open) -> {
-            open.remove(this);
-            return open.isEmpty() ? null : open;
-        });
+        local.close();
         if (sweep != null) {
             sweep.cancel(false);
         }
@@ -1049,13 +572,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     }
 
     private void closeQuietly(Object o) {
-        if (o instanceof Closeable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("cache {}: closing {} failed", name, o.getClass().getName(), e);
-            }
-        } else if (o instanceof AutoCloseable c) {
+        if (o instanceof AutoCloseable c) { // Closeable too
             try {
                 c.close();
             } catch (Exception e) {
@@ -1132,87 +649,7 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         }
     }
 
-    /** Runs {@code action} on {@code key} as one atomic step (the key's stripe held in every process). */
-    private <R> R step(K key, Function<Map<Object, CacheValue>, R> action) {
-        return map.atomically(Set.of(key), action);
-    }
-
     private void checkTypes(K key, V value) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        Class<K> kt = configuration.getKeyType();
-        Class<V> vt = configuration.getValueType();
-        if (kt != Object.class && !kt.isInstance(key)) {
-            throw new ClassCastException("key " + key + " is not a " + kt.getName() + ", the key type of cache " + name);
-        }
-        if (vt != Object.class && !vt.isInstance(value)) {
-            throw new ClassCastException("value " + value + " is not a " + vt.getName() + ", the value type of cache " + name);
-        }
-    }
-
-    private CacheEvent<K, V> event(EventType type, K key, V value, V old) {
-        return new CacheEvent<>(this, type, key, value, old, old != null);
-    }
-
-    /** Inside a step: reports and removes an expired entry ({@code c} may be null or live: then nothing). */
-    @SuppressWarnings("unchecked")
-    private void expireIn(Map<Object, CacheValue> m, K key, CacheValue c, long now, List<CacheEvent<K, V>> events) {
-        if (c != null && c.expiredAt(now)) {
-            m.remove(key);
-            events.add(event(EventType.EXPIRED, key, (V) c.value(), (V) c.value()));
-        }
-    }
-
-    /** Inside a step: the access expiry of a live entry. */
-    private void touchIn(Map<Object, CacheValue> m, K key, CacheValue c, long now) {
-        long deadline = deadlines.access(c.deadline(), now);
-        if (deadline != c.deadline()) {
-            m.put(key, new CacheValue(CacheValue.TOUCH, deadline, c.value()));
-        }
-    }
-
-    private V load(K key) {
-        try {
-            return loader.load(key);
-        } catch (CacheLoaderException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new CacheLoaderException("the CacheLoader of cache " + name + " failed: " + e, e);
-        }
-    }
-
-    private void write(K key, V value) {
-        if (configuration.isWriteThrough() && writer != null) {
-            try {
-                writer.write(new SimpleEntry<>(key, value));
-            } catch (CacheWriterException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CacheWriterException("the CacheWriter of cache " + name + " failed: " + e, e);
-            }
-        }
-    }
-
-    private void delete(K key) {
-        if (configuration.isWriteThrough() && writer != null) {
-            try {
-                writer.delete(key);
-            } catch (CacheWriterException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CacheWriterException("the CacheWriter of cache " + name + " failed: " + e, e);
-            }
-        }
-    }
-
-    /** A cache entry handed to writers and iterators. */
-    record SimpleEntry<K, V>(K getKey, V getValue) implements Cache.Entry<K, V> {
-        @Override
-        public <T> T unwrap(Class<T> type) {
-            if (type.isInstance(this)) {
-                return type.cast(this);
-            }
-            throw new IllegalArgumentException("a cache entry cannot be unwrapped to " + type.getName());
-        }
+        steps.checkTypes(key, value);
     }
 }

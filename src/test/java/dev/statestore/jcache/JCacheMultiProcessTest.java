@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -18,8 +20,10 @@ import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.spi.CachingProvider;
@@ -36,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JCacheMultiProcessTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** The cache whose entries expire 300 ms after their creation, with no background sweep (reads find them expired). */
+    private static final String EXPIRING = "expiring";
 
     @TempDir
     Path dir;
@@ -85,8 +91,27 @@ class JCacheMultiProcessTest {
         }
     }
 
+    @Test
+    void anEntryThatExpiredInOneJvmIsHeardAsExpiredInAnother() {
+        Path data = dir.resolve("data");
+        try (ChildJvm a = child(data, EXPIRING); ChildJvm b = child(data, EXPIRING)) {
+            ask(b, "listen", "listening");
+            ask(a, "put session s1", "ok");
+            assertEquals("event CREATED session s1", b.readLine(WAIT));
+            // A reads the entry until its deadline has passed: the read that finds it expired removes it
+            ask(a, "await-expiry session", "expired");
+            assertEquals("event EXPIRED session null", b.readLine(WAIT)); // no value: the journal records none for removals
+            ask(b, "get session", "null");
+        }
+    }
+
     private static ChildJvm child(Path data) {
-        ChildJvm c = ChildJvm.start(CacheUser.class.getName(), List.of(data.toString()));
+        return child(data, "shared");
+    }
+
+    /** A child using the cache {@code "shared Cache"} (eternal) or {@link #EXPIRING}. */
+    private static ChildJvm child(Path data, String cache) {
+        ChildJvm c = ChildJvm.start(CacheUser.class.getName(), List.of(data.toString(), cache));
         assertEquals("ready", c.readLine(WAIT), c::stderr);
         return c;
     }
@@ -106,14 +131,23 @@ class JCacheMultiProcessTest {
         }
     }
 
-    /** The child JVM: the data directory as its one argument, commands on stdin, answers on stdout. */
+    /** The child JVM: the data directory and which cache as arguments, commands on stdin, answers on stdout. */
     public static final class CacheUser {
         public static void main(String[] args) throws Exception {
             CachingProvider provider = Caching.getCachingProvider(StateStoreCachingProvider.class.getName());
+            Properties properties = new Properties();
+            MutableConfiguration<String, Object> configuration = new MutableConfiguration<String, Object>()
+                    .setTypes(String.class, Object.class);
+            String name = "shared Cache";
+            if (args[1].equals(EXPIRING)) {
+                properties.setProperty(JCacheProperties.SWEEP_SECONDS, "0");
+                configuration.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+                        new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300)));
+                name = "expiring Cache";
+            }
             CacheManager manager = provider.getCacheManager(Path.of(args[0]).toUri(), CacheUser.class.getClassLoader(),
-                    new Properties());
-            Cache<String, Object> cache = manager.createCache("shared Cache",
-                    new MutableConfiguration<String, Object>().setTypes(String.class, Object.class));
+                    properties);
+            Cache<String, Object> cache = manager.createCache(name, configuration);
             System.out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
@@ -129,6 +163,13 @@ class JCacheMultiProcessTest {
                         break;
                     case "get":
                         System.out.println(cache.get(w[1]));
+                        break;
+                    case "await-expiry": // reads the key until a read finds it gone: polls with a deadline
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                        while (cache.get(w[1]) != null && System.nanoTime() < deadline) {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                        }
+                        System.out.println(cache.get(w[1]) == null ? "expired" : "still there after 30 s");
                         break;
                     case "listen":
                         cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<String, Object>(
@@ -154,7 +195,7 @@ class JCacheMultiProcessTest {
 
     /** Prints the events it hears. */
     public static final class Printer implements CacheEntryCreatedListener<String, Object>, CacheEntryUpdatedListener<String, Object>,
-            CacheEntryRemovedListener<String, Object>, java.io.Serializable {
+            CacheEntryRemovedListener<String, Object>, CacheEntryExpiredListener<String, Object>, java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -169,6 +210,11 @@ class JCacheMultiProcessTest {
 
         @Override
         public void onRemoved(Iterable<CacheEntryEvent<? extends String, ?>> events) {
+            print(events);
+        }
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ?>> events) {
             print(events);
         }
 

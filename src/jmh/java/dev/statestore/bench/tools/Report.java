@@ -191,6 +191,8 @@ public final class Report {
                 jmh("StoreBench.mixed", 1, "journal", "async", "metrics", "bound"), mixedRef);
         row("mixed 90/10", "**statestore**, journal on", 2, jmh("StoreBench.mixed", 2, "journal", "async", "metrics", "unbound"), mixedRef);
 
+        jcache();
+
         System.out.println();
         System.out.println("### The get path, piece by piece (GetPathBench on raw Chronicle Map; 1 thread)");
         System.out.println();
@@ -273,6 +275,30 @@ public final class Report {
         target("event p50 < 2 us, busy", bench("sub-busy", "latencyMicros", "p50"), 2, false, "us");
         target("event p99 < 20 us, busy", bench("sub-busy", "latencyMicros", "p99"), 20, false, "us");
         target("event p99 < 2 ms, parked", bench("sub-park", "latencyMicros", "p99") / 1000, 2, false, "ms");
+    }
+
+    /** JCacheBench (JCache over StoreMap) and JCacheProvidersBench (statestore's JCache vs Caffeine's and Ehcache 3's). */
+    private void jcache() {
+        double storeGet = jmh("JCacheBench.storeMapGet", 1);
+        double storePut = jmh("JCacheBench.storeMapPut", 1);
+        if (Double.isNaN(storeGet) && Double.isNaN(jmh("JCacheProvidersBench.get", 1, "provider", "statestore"))) {
+            return;
+        }
+        System.out.println();
+        System.out.println("### JCache (200k keys, 100-byte values, eternal cache, store-by-value, statistics off; 1 thread)");
+        System.out.println();
+        System.out.println("| operation | what | threads | ops/s | x its reference (the first row of its group) |");
+        System.out.println("|---|---|---:|---:|---:|");
+        row("get", "statestore `StoreMap.get`", 1, storeGet, storeGet);
+        row("get", "**statestore JCache** `Cache.get` (JCacheBench)", 1, jmh("JCacheBench.jcacheGet", 1), storeGet);
+        row("put", "statestore `StoreMap.put`", 1, storePut, storePut);
+        row("put", "**statestore JCache** `Cache.put` (JCacheBench)", 1, jmh("JCacheBench.jcachePut", 1), storePut);
+        for (String op : new String[] {"get", "put"}) {
+            double ours = jmh("JCacheProvidersBench." + op, 1, "provider", "statestore");
+            row(op, "**statestore JCache** (JCacheProvidersBench)", 1, ours, ours);
+            row(op, "Caffeine JCache (on-heap, this JVM only)", 1, jmh("JCacheProvidersBench." + op, 1, "provider", "caffeine"), ours);
+            row(op, "Ehcache 3 JCache (on-heap, this JVM only)", 1, jmh("JCacheProvidersBench." + op, 1, "provider", "ehcache"), ours);
+        }
     }
 
     private static void row(String op, String what, int threads, double value, double ref) {

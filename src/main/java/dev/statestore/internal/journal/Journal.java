@@ -515,8 +515,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** One change of an atomic batch: encoded key and value (null for a removal) and the key's stripe. */
-    public record BatchChange(int stripe, byte[] key, byte[] value) {
+    /**
+     * One change of an atomic batch: its type (PUT, or REMOVE or EXPIRE for a removal), the key's
+     * stripe, encoded key and value (null for a removal).
+     */
+    public record BatchChange(ChangeType type, int stripe, byte[] key, byte[] value) {
     }
 
     /**
@@ -538,7 +541,7 @@ public final class Journal implements AutoCloseable {
             try {
                 Bytes<?> b = dc.wire().bytes();
                 for (BatchChange c : changes) {
-                    writeHeader(b, c.value() == null ? ChangeType.REMOVE : ChangeType.PUT, c.stripe(), c.key().length,
+                    writeHeader(b, c.type(), c.stripe(), c.key().length,
                             c.value() == null ? EventLayout.NO_VALUE : c.value().length, origin);
                     b.write(c.key());
                     if (c.value() != null) {

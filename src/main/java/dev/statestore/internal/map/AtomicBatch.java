@@ -1,7 +1,10 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.AtomicMap;
+
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,11 +15,13 @@ import java.util.Set;
  * The map an {@code atomically} action sees: the chosen keys only, read once under their stripes,
  * with every change buffered until the action returns.
  */
-final class AtomicBatch<K, V> extends AbstractMap<K, V> {
+final class AtomicBatch<K, V> extends AbstractMap<K, V> implements AtomicMap<K, V> {
     private final Set<? extends K> allowed;
     private final Map<K, V> current;
     /** Changes in order: a null value is a removal. */
     private final Map<K, V> changes = new LinkedHashMap<>();
+    /** The removals of {@link #changes} made by {@link #expire}: journaled as EXPIRE. */
+    private final Set<K> expired = new HashSet<>();
 
     AtomicBatch(Set<? extends K> allowed, Map<K, V> current) {
         this.allowed = allowed;
@@ -25,6 +30,11 @@ final class AtomicBatch<K, V> extends AbstractMap<K, V> {
 
     Map<K, V> changes() {
         return changes;
+    }
+
+    /** Whether the removal of {@code key} in {@link #changes} is an expiry. */
+    boolean expired(K key) {
+        return expired.contains(key);
     }
 
     private K check(Object key) {
@@ -52,6 +62,7 @@ final class AtomicBatch<K, V> extends AbstractMap<K, V> {
         Objects.requireNonNull(value, "value");
         K k = check(key);
         changes.put(k, value);
+        expired.remove(k);
         return current.put(k, value);
     }
 
@@ -62,7 +73,17 @@ final class AtomicBatch<K, V> extends AbstractMap<K, V> {
             return null;
         }
         changes.put(k, null);
+        expired.remove(k);
         return current.remove(k);
+    }
+
+    @Override
+    public V expire(K key) {
+        V removed = remove(key);
+        if (removed != null) {
+            expired.add(key);
+        }
+        return removed;
     }
 
     @Override
@@ -88,6 +109,7 @@ final class AtomicBatch<K, V> extends AbstractMap<K, V> {
                     @Override
                     public void remove() {
                         changes.put(last.getKey(), null);
+                        expired.remove(last.getKey());
                         it.remove();
                     }
                 };

@@ -1,5 +1,7 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.AtomicMap;
+import dev.statestore.ChangeType;
 import dev.statestore.internal.journal.Journal;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.lock.StripeTable;
@@ -38,7 +40,7 @@ final class AtomicStep<K, V, KS, VS> {
         }
     }
 
-    <R> R run(Function<? super Map<K, V>, ? extends R> action) {
+    <R> R run(Function<? super AtomicMap<K, V>, ? extends R> action) {
         Objects.requireNonNull(action, "action");
         StripeTable stripes = store.stripes;
         List<Integer> held = new ArrayList<>();
@@ -58,7 +60,7 @@ final class AtomicStep<K, V, KS, VS> {
             AtomicBatch<K, V> batch = new AtomicBatch<>(keySet, current);
             R result = action.apply(batch);
             if (!batch.changes().isEmpty()) {
-                apply(batch.changes());
+                apply(batch);
             }
             return result;
         } catch (RuntimeException e) {
@@ -74,7 +76,8 @@ final class AtomicStep<K, V, KS, VS> {
     }
 
     /** Journals a batch as one entry, records it in every held stripe, then changes the map. */
-    private void apply(Map<K, V> changes) {
+    private void apply(AtomicBatch<K, V> batch) {
+        Map<K, V> changes = batch.changes();
         StripeTable stripes = store.stripes;
         Map<K, VS> storedOf = new HashMap<>(); // journal and map get the same bytes (and stamp)
         changes.forEach((k, v) -> {
@@ -88,7 +91,9 @@ final class AtomicStep<K, V, KS, VS> {
             bySegment.forEach((segment, keysOfSegment) -> keysOfSegment.forEach(k -> segmentOfKey.put(k, segment)));
             List<Journal.BatchChange> entries = new ArrayList<>();
             for (Map.Entry<K, V> c : changes.entrySet()) {
-                entries.add(new Journal.BatchChange(segmentOfKey.get(c.getKey()), store.keys.codec.encode(c.getKey()),
+                ChangeType type = c.getValue() != null ? ChangeType.PUT
+                        : batch.expired(c.getKey()) ? ChangeType.EXPIRE : ChangeType.REMOVE;
+                entries.add(new Journal.BatchChange(type, segmentOfKey.get(c.getKey()), store.keys.codec.encode(c.getKey()),
                         c.getValue() == null ? null : store.values.bytesOf(storedOf.get(c.getKey()))));
             }
             journal.appendBatch(entries, sequence -> bySegment.keySet().forEach(s -> stripes.inFlight(s, sequence)));

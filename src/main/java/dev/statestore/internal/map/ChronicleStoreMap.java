@@ -1,5 +1,6 @@
 package dev.statestore.internal.map;
 
+import dev.statestore.AtomicMap;
 import dev.statestore.ChangeListener;
 import dev.statestore.ChangeType;
 import dev.statestore.Codec;
@@ -456,7 +457,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     }
 
     @Override
-    public <R> R atomically(Set<? extends K> keySet, Function<? super Map<K, V>, ? extends R> action) {
+    public <R> R atomically(Set<? extends K> keySet, Function<? super AtomicMap<K, V>, ? extends R> action) {
         return new AtomicStep<>(this, keySet).run(action);
     }
 
