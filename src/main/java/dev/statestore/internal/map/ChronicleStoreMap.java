@@ -18,6 +18,7 @@ import dev.statestore.internal.journal.NamedPosition;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.metrics.StoreMeters;
+import dev.statestore.internal.near.NearCache;
 import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
@@ -83,6 +84,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     private final KeySegments<KS> segments;
     private final FillWarning fillWarning;
     private final StoreViews<K, V, KS, VS> views = new StoreViews<>(this);
+    /** This process's near cache of the store's values (MapOptions.nearCache); null: none. */
+    final NearCache near;
 
     /** The plain or stamped store for {@code values}; see {@link StoreOpener}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -100,10 +103,11 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
      * @param maxEntries the most entries the map file can take (entries times growth allowance)
      * @param sizingHint the sizing the store was created with, for error messages
      * @param journal null for a store without journal
+     * @param nearCache the most values this process's near cache keeps; 0: no near cache
      */
     record StoreParts(String name, ChronicleMap<?, ?> map, Conversion<?, ?> keys, Conversion<?, ?> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
-                      StripeTable stripes) {
+                      StripeTable stripes, long nearCache) {
     }
 
     @SuppressWarnings("unchecked")
@@ -121,12 +125,22 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         this.meters = new StoreMeters(name);
         this.fillWarning = new FillWarning(name, sizingHint);
         this.segments = KeySegments.forMap(name, map, keys.storedClass());
+        this.near = parts.nearCache() > 0 ? NearCache.create(name, parts.nearCache(), stripes, values.codec) : null;
+        if (near != null) {
+            meters.near(near::hits, near::misses, near::size);
+        }
     }
 
     // ---------------------------------------------------------------- what the two kinds do differently
 
     /** The live value of {@code key} decoded, read under its stripe; null when absent or expired. */
     abstract V readLive(KS key, V reuse);
+
+    /**
+     * As {@link #readLive}, through the near cache after it missed: reads under the key's stripe and,
+     * still holding it, refills the near copy of {@code nearKey} tagged with the stripe's version.
+     */
+    abstract V readThrough(KS key, Object nearKey, V reuse);
 
     /** Whether {@code key} has a live entry; the caller holds its stripe. */
     abstract boolean containsLive(KS key);
@@ -322,12 +336,21 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         return read(key, reuse);
     }
 
+    @SuppressWarnings("unchecked")
     private V read(Object key, V reuse) {
         KS k = storedKeyOrNull(key);
         long start = meters.start();
         V v;
         try {
-            v = k == null ? null : readLive(k, reuse);
+            if (k == null) {
+                v = null;
+            } else if (near == null) {
+                v = readLive(k, reuse);
+            } else {
+                Object nearKey = NearCache.keyOf(k);
+                Object copy = near.read(nearKey, reuse);
+                v = copy != NearCache.MISS ? (V) copy : readThrough(k, nearKey, reuse);
+            }
         } catch (InternalError e) {
             throw fault(e);
         }
@@ -340,6 +363,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         KS k = storedKeyOrNull(key);
         if (k == null) {
             return false;
+        }
+        if (near != null && near.contains(NearCache.keyOf(k))) {
+            return true;
         }
         StripeContext held = lock(k);
         try {
@@ -447,6 +473,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
                 }
             });
         } finally {
+            if (near != null) {
+                near.invalidateAll(); // every copy misses now anyway (each segment's version was bumped): free them
+            }
             synced();
         }
     }

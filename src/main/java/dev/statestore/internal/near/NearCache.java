@@ -1,0 +1,158 @@
+package dev.statestore.internal.near;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.statestore.Codec;
+import dev.statestore.ConfigException;
+import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.lock.StripeTable;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This process's near cache of one store: decoded values on the heap, each tagged with the version
+ * its key's stripe had when the value was read under that stripe (see {@link StripeTable},
+ * "Versions, for near caches"). A copy is used only while the stripe's version still equals its
+ * tag and its deadline has not passed; otherwise the caller reads the map under the stripe and
+ * refills the copy with the version it read there, while it still holds the stripe.
+ *
+ * <h2>Why a read through it is never stale</h2>
+ * Every change of an entry, in any process, bumps its stripe's version first, under the stripe.
+ * A reader that finds the version equal to a copy's tag therefore runs before any change of the
+ * copy's key that came after the copy was read (a change whose bump the reader has not seen has
+ * not returned yet): the copy is the key's current value at the instant of the version load. A
+ * writer killed after its bump leaves a version no copy carries: a miss, never a stale copy.
+ *
+ * <h2>What a copy holds</h2>
+ * {@code String}, {@code Long} and {@code Integer} values as they are (immutable); {@code byte[]}
+ * values as a private array, copied out on every hit (callers may change what they get); values
+ * of any other codec as their encoded bytes, decoded on every hit, so each caller gets its own
+ * object as without a near cache. Keys: the stored key, or its bytes ({@link BytesKey}).
+ *
+ * <p>Caffeine (an optional dependency) bounds it; its maintenance runs on the calling threads
+ * ({@code executor(Runnable::run)}), so no pool thread touches it.
+ */
+public final class NearCache {
+    /** What {@link #read} returns when there is no usable copy (a value may be null-free, so not null). */
+    public static final Object MISS = new Object();
+    private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
+
+    private enum Kind { IMMUTABLE, BYTES, ENCODED }
+
+    /** A value as read under its stripe: {@code version} the stripe's version then, {@code deadline} epoch ms or Long.MAX_VALUE. */
+    private record Copy(Object value, long version, int stripe, long deadline) {
+    }
+
+    private final Cache<Object, Copy> copies;
+    private final StripeTable stripes;
+    private final Kind kind;
+    private final Codec<Object> codec;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    @SuppressWarnings("unchecked")
+    private NearCache(long maxEntries, StripeTable stripes, Codec<?> valueCodec) {
+        this.copies = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+        this.stripes = stripes;
+        this.codec = (Codec<Object>) valueCodec;
+        this.kind = valueCodec == BuiltinCodecs.BYTES ? Kind.BYTES
+                : BuiltinCodecs.isNative(valueCodec) ? Kind.IMMUTABLE : Kind.ENCODED;
+    }
+
+    /**
+     * A near cache of up to {@code maxEntries} values of the store {@code store}.
+     *
+     * @throws ConfigException when Caffeine is not on the class path
+     */
+    public static NearCache create(String store, long maxEntries, StripeTable stripes, Codec<?> valueCodec) {
+        try {
+            Class.forName(CAFFEINE, false, NearCache.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException("Store '" + store + "': nearCache needs Caffeine, an optional dependency of"
+                    + " statestore that is not on the class path: add com.github.ben-manes.caffeine:caffeine:3.3.1 to the"
+                    + " application's dependencies, or leave nearCache unset", e);
+        }
+        return new NearCache(maxEntries, stripes, valueCodec);
+    }
+
+    /** The near cache's key for a stored key. */
+    public static Object keyOf(Object storedKey) {
+        return storedKey instanceof byte[] b ? new BytesKey(b) : storedKey;
+    }
+
+    /**
+     * The value of {@code key} (from {@link #keyOf}) if a copy is usable now, else {@link #MISS}:
+     * the copy's stripe version equal to its tag (one acquire load) and its deadline not passed. A
+     * {@code byte[]} value goes into {@code reuse} when it has the value's length (nothing allocated),
+     * else into a new array.
+     */
+    public Object read(Object key, Object reuse) {
+        Copy c = copies.getIfPresent(key);
+        if (c == null || stripes.version(c.stripe) != c.version
+                || c.deadline != Long.MAX_VALUE && c.deadline <= System.currentTimeMillis()) {
+            misses.increment();
+            return MISS;
+        }
+        hits.increment();
+        return copyOut(c.value, reuse);
+    }
+
+    /** Whether {@code key} has a usable copy (a value that is live now). */
+    public boolean contains(Object key) {
+        Copy c = copies.getIfPresent(key);
+        return c != null && stripes.version(c.stripe) == c.version
+                && (c.deadline == Long.MAX_VALUE || c.deadline > System.currentTimeMillis());
+    }
+
+    /**
+     * Keeps {@code value} of {@code key} (from {@link #keyOf}), read under stripe {@code stripe} whose
+     * version was {@code version} then; the caller still holds the stripe, so no change can have come
+     * between the read and this, and copies of one key are filled in the order of their versions.
+     *
+     * @param encoded the value's encoded bytes when at hand (kept for values of other codecs), else null
+     * @param deadlineMillis when the value expires, epoch ms; Long.MAX_VALUE: never
+     */
+    public void fill(Object key, Object value, byte[] encoded, int stripe, long version, long deadlineMillis) {
+        Object kept = key instanceof BytesKey b ? b.kept() : key;
+        Object copy = switch (kind) {
+            case IMMUTABLE -> value;
+            case BYTES -> ((byte[]) value).clone();
+            case ENCODED -> encoded != null ? encoded : codec.encode(value);
+        };
+        copies.put(kept, new Copy(copy, version, stripe, deadlineMillis));
+    }
+
+    /** Drops every copy of this process (they would all miss anyway after the change that calls this). */
+    public void invalidateAll() {
+        copies.invalidateAll();
+    }
+
+    private Object copyOut(Object copy, Object reuse) {
+        switch (kind) {
+            case IMMUTABLE:
+                return copy;
+            case BYTES:
+                byte[] b = (byte[]) copy;
+                if (reuse instanceof byte[] r && r.length == b.length) {
+                    System.arraycopy(b, 0, r, 0, b.length);
+                    return r;
+                }
+                return b.clone();
+            default:
+                return codec.decode((byte[]) copy);
+        }
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    /** Copies held (Caffeine's estimate). */
+    public long size() {
+        return copies.estimatedSize();
+    }
+}
