@@ -282,6 +282,16 @@ class NearCacheTest {
     }
 
     @Test
+    void aLaterMapCallAskingForAnotherNearCacheIsRefused() {
+        reader("twice");
+        assertEquals(0, readerStore.map("twice", String.class, String.class).size(), "no option: the open handle");
+        ConfigException e = assertThrows(ConfigException.class, () -> readerStore.map("twice", String.class, String.class,
+                MapOptions.builder().nearCache(5).build()));
+        assertTrue(e.getMessage().contains("ask for the same nearCache in every call"), e.getMessage());
+        assertEquals(0, reader("twice").size(), "the same nearCache: the open handle");
+    }
+
+    @Test
     void aChangeFinishedByCrashRepairIsSeen() {
         StoreMap<String, String> w = writer("crash");
         StoreMap<String, String> r = reader("crash");

@@ -86,6 +86,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     private final StoreViews<K, V, KS, VS> views = new StoreViews<>(this);
     /** This process's near cache of the store's values (MapOptions.nearCache); null: none. */
     final NearCache near;
+    private final long nearCacheEntries;
 
     /** The plain or stamped store for {@code values}; see {@link StoreOpener}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -125,7 +126,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         this.meters = new StoreMeters(name);
         this.fillWarning = new FillWarning(name, sizingHint);
         this.segments = KeySegments.forMap(name, map, keys.storedClass());
-        this.near = parts.nearCache() > 0 ? NearCache.create(name, parts.nearCache(), stripes, values.codec) : null;
+        this.nearCacheEntries = parts.nearCache();
+        this.near = nearCacheEntries > 0 ? NearCache.create(name, nearCacheEntries, stripes, values.codec) : null;
         if (near != null) {
             meters.near(near::hits, near::misses, near::size);
         }
@@ -188,6 +190,11 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     }
 
     // ---------------------------------------------------------------- identity and figures
+
+    /** The most values this process's near cache of the store keeps; 0: none. */
+    public long nearCacheEntries() {
+        return nearCacheEntries;
+    }
 
     public ChronicleMap<KS, VS> chronicle() {
         return map;

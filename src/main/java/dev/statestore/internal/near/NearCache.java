@@ -2,11 +2,13 @@ package dev.statestore.internal.near;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
 import dev.statestore.Codec;
 import dev.statestore.ConfigException;
 import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.lock.StripeTable;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,13 +31,23 @@ import java.util.concurrent.atomic.LongAdder;
  * of any other codec as their encoded bytes, decoded on every hit, so each caller gets its own
  * object as without a near cache. Keys: the stored key, or its bytes ({@link BytesKey}).
  *
- * <p>Caffeine (an optional dependency) bounds it; its maintenance runs on the calling threads
- * ({@code executor(Runnable::run)}), so no pool thread touches it.
+ * <h2>What a read costs</h2>
+ * Caffeine (an optional dependency) bounds it. Each key has a {@link Slot} in Caffeine whose copy a
+ * refill replaces in place: a refill of a key already near writes nothing into Caffeine (no
+ * node, no write buffer, no maintenance), so a store with writes costs little more than one
+ * without a near cache. A hit tells Caffeine of the access only one time in
+ * {@value #RECORD_ONE_READ_IN} (the others look up quietly): recording every access (its frequency
+ * sketch, its LRU order, on a million keys: several cache misses per read) cost more than the
+ * whole Chronicle read it saves; a sample is enough for its frequency-based admission and recency
+ * to keep the keys read often. Its maintenance runs on the calling threads
+ * ({@code executor(Runnable::run)}): no pool thread of the application's is used.
  */
 public final class NearCache {
     /** What {@link #read} returns when there is no usable copy (a value may be null-free, so not null). */
     public static final Object MISS = new Object();
     private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
+    /** A hit records its access in Caffeine's policy once in this many (a power of two). */
+    static final int RECORD_ONE_READ_IN = 16;
 
     private enum Kind { IMMUTABLE, BYTES, ENCODED }
 
@@ -43,7 +55,17 @@ public final class NearCache {
     private record Copy(Object value, long version, int stripe, long deadline) {
     }
 
-    private final Cache<Object, Copy> copies;
+    /** A key's place in Caffeine: its copy, replaced by refills without a write into Caffeine. */
+    private static final class Slot {
+        volatile Copy copy;
+
+        Slot(Copy copy) {
+            this.copy = copy;
+        }
+    }
+
+    private final Cache<Object, Slot> copies;
+    private final Policy<Object, Slot> policy;
     private final StripeTable stripes;
     private final Kind kind;
     private final Codec<Object> codec;
@@ -53,6 +75,7 @@ public final class NearCache {
     @SuppressWarnings("unchecked")
     private NearCache(long maxEntries, StripeTable stripes, Codec<?> valueCodec) {
         this.copies = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+        this.policy = copies.policy();
         this.stripes = stripes;
         this.codec = (Codec<Object>) valueCodec;
         this.kind = valueCodec == BuiltinCodecs.BYTES ? Kind.BYTES
@@ -87,7 +110,9 @@ public final class NearCache {
      * else into a new array.
      */
     public Object read(Object key, Object reuse) {
-        Copy c = copies.getIfPresent(key);
+        Slot slot = (ThreadLocalRandom.current().nextInt() & (RECORD_ONE_READ_IN - 1)) == 0
+                ? copies.getIfPresent(key) : policy.getIfPresentQuietly(key);
+        Copy c = slot == null ? null : slot.copy;
         if (c == null || stripes.version(c.stripe) != c.version
                 || c.deadline != Long.MAX_VALUE && c.deadline <= System.currentTimeMillis()) {
             misses.increment();
@@ -99,7 +124,8 @@ public final class NearCache {
 
     /** Whether {@code key} has a usable copy (a value that is live now). */
     public boolean contains(Object key) {
-        Copy c = copies.getIfPresent(key);
+        Slot slot = policy.getIfPresentQuietly(key);
+        Copy c = slot == null ? null : slot.copy;
         return c != null && stripes.version(c.stripe) == c.version
                 && (c.deadline == Long.MAX_VALUE || c.deadline > System.currentTimeMillis());
     }
@@ -113,13 +139,18 @@ public final class NearCache {
      * @param deadlineMillis when the value expires, epoch ms; Long.MAX_VALUE: never
      */
     public void fill(Object key, Object value, byte[] encoded, int stripe, long version, long deadlineMillis) {
-        Object kept = key instanceof BytesKey b ? b.kept() : key;
         Object copy = switch (kind) {
             case IMMUTABLE -> value;
             case BYTES -> ((byte[]) value).clone();
             case ENCODED -> encoded != null ? encoded : codec.encode(value);
         };
-        copies.put(kept, new Copy(copy, version, stripe, deadlineMillis));
+        Copy next = new Copy(copy, version, stripe, deadlineMillis);
+        Slot slot = policy.getIfPresentQuietly(key);
+        if (slot != null) {
+            slot.copy = next; // refills of a key are serialized by its stripe, held by the caller
+        } else {
+            copies.put(key instanceof BytesKey b ? b.kept() : key, new Slot(next));
+        }
     }
 
     /** Drops every copy of this process (they would all miss anyway after the change that calls this). */
