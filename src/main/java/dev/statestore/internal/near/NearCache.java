@@ -51,17 +51,30 @@ public final class NearCache {
 
     private enum Kind { IMMUTABLE, BYTES, ENCODED }
 
-    /** A value as read under its stripe: {@code version} the stripe's version then, {@code deadline} epoch ms or Long.MAX_VALUE. */
-    private record Copy(Object value, long version, int stripe, long deadline) {
+    /**
+     * A key's near copy, in Caffeine, rewritten in place by refills (which the key's stripe, held by
+     * the refiller, serializes): no Caffeine write, and on a hit one object fewer to reach than an
+     * immutable copy per refill would be. The version is written after the value (a volatile
+     * write) and read before it: a reader whose tag matched then sees that value or one a later
+     * refill wrote, which was read under the stripe at a version the reader had not seen yet, so
+     * after the reader's check: also a value the key had during the read.
+     */
+    private static final class Slot {
+        final int stripe;
+        /** The stripe's version when {@link #value} was read under it. */
+        volatile long version;
+        /** The value as kept ({@link #copyOut}), or a {@link Timed} when it has a deadline. */
+        Object value;
+
+        Slot(int stripe, Object value, long version) {
+            this.stripe = stripe;
+            this.value = value;
+            this.version = version;
+        }
     }
 
-    /** A key's place in Caffeine: its copy, replaced by refills without a write into Caffeine. */
-    private static final class Slot {
-        volatile Copy copy;
-
-        Slot(Copy copy) {
-            this.copy = copy;
-        }
+    /** A value with its deadline (epoch ms), in one object so a reader never pairs one refill's value with another's deadline. */
+    private record Timed(Object value, long deadline) {
     }
 
     private final Cache<Object, Slot> copies;
@@ -112,22 +125,32 @@ public final class NearCache {
     public Object read(Object key, Object reuse) {
         Slot slot = (ThreadLocalRandom.current().nextInt() & (RECORD_ONE_READ_IN - 1)) == 0
                 ? copies.getIfPresent(key) : policy.getIfPresentQuietly(key);
-        Copy c = slot == null ? null : slot.copy;
-        if (c == null || stripes.version(c.stripe) != c.version
-                || c.deadline != Long.MAX_VALUE && c.deadline <= System.currentTimeMillis()) {
+        Object kept = slot == null ? null : usable(slot);
+        if (kept == null) {
             misses.increment();
             return MISS;
         }
         hits.increment();
-        return copyOut(c.value, reuse);
+        return copyOut(kept, reuse);
     }
 
     /** Whether {@code key} has a usable copy (a value that is live now). */
     public boolean contains(Object key) {
         Slot slot = policy.getIfPresentQuietly(key);
-        Copy c = slot == null ? null : slot.copy;
-        return c != null && stripes.version(c.stripe) == c.version
-                && (c.deadline == Long.MAX_VALUE || c.deadline > System.currentTimeMillis());
+        return slot != null && usable(slot) != null;
+    }
+
+    /** The slot's value as kept if its tag is the stripe's version now and its deadline has not passed, else null. */
+    private Object usable(Slot slot) {
+        long tag = slot.version; // before the value: see Slot
+        if (stripes.version(slot.stripe) != tag) {
+            return null;
+        }
+        Object kept = slot.value;
+        if (kept instanceof Timed t) {
+            return t.deadline > System.currentTimeMillis() ? t.value : null;
+        }
+        return kept;
     }
 
     /**
@@ -144,12 +167,13 @@ public final class NearCache {
             case BYTES -> ((byte[]) value).clone();
             case ENCODED -> encoded != null ? encoded : codec.encode(value);
         };
-        Copy next = new Copy(copy, version, stripe, deadlineMillis);
+        Object kept = deadlineMillis == Long.MAX_VALUE ? copy : new Timed(copy, deadlineMillis);
         Slot slot = policy.getIfPresentQuietly(key);
-        if (slot != null) {
-            slot.copy = next; // refills of a key are serialized by its stripe, held by the caller
+        if (slot != null) { // refills of a key are serialized by its stripe, held by the caller
+            slot.value = kept;
+            slot.version = version; // after the value: see Slot
         } else {
-            copies.put(key instanceof BytesKey b ? b.kept() : key, new Slot(next));
+            copies.put(key instanceof BytesKey b ? b.kept() : key, new Slot(stripe, kept, version));
         }
     }
 
