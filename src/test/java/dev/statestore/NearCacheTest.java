@@ -197,6 +197,51 @@ class NearCacheTest {
         assertArrayEquals(new byte[] {4, 5, 6}, r.getUsing("k", buffer));
     }
 
+    /**
+     * A refill of a byte[] value of the same length rewrites the near copy's array in place: readers
+     * copying it out meanwhile must never return a mix of two values. Two reader threads share one
+     * near cache (one refills while the other copies out) while a writer rewrites the key with
+     * arrays of one repeated byte each.
+     */
+    @Test
+    void byteValuesRefilledInPlaceAreNeverReadTorn() throws Exception {
+        int size = 16 << 10; // long copies: wide windows for a refill to overlap them
+        StoreMap<String, byte[]> w = writerStore.map("torn", String.class, byte[].class,
+                MapOptions.builder().entries(100).averageValueSize(size).build());
+        StoreMap<String, byte[]> r = readerStore.map("torn", String.class, byte[].class,
+                MapOptions.builder().nearCache(10).build());
+        w.put("k", new byte[size]);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<String> torn = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            boolean using = t == 1;
+            readers.add(new Thread(() -> {
+                byte[] buffer = new byte[size];
+                while (writing.get() && torn.get() == null) {
+                    byte[] v = using ? r.getUsing("k", buffer) : r.get("k");
+                    for (byte b : v) {
+                        if (b != v[0]) {
+                            torn.set("read " + b + " beside " + v[0]);
+                        }
+                    }
+                }
+            }));
+        }
+        readers.forEach(Thread::start);
+        for (int i = 1; i <= 20_000 && torn.get() == null; i++) {
+            byte[] v = new byte[size];
+            java.util.Arrays.fill(v, (byte) i);
+            w.put("k", v);
+        }
+        writing.set(false);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertNull(torn.get(), "a torn near copy was returned");
+        assertTrue(nearGets("torn", "hit") > 0, "the readers used near copies");
+    }
+
     @Test
     void byteKeysAreComparedByContent() {
         StoreMap<byte[], String> w = writerStore.map("bkeys", byte[].class, String.class);
