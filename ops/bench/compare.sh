@@ -91,6 +91,8 @@ jmh() {
 }
 jmh store-get 'StoreBench\.(get|mixed)$' -p journal=async -p metrics=unbound,bound
 jmh store-getusing 'StoreBench\.getUsing$' -p journal=async -p metrics=unbound
+# issue 16: the near cache (every key near) against the same store without one, in one run
+jmh store-near 'StoreBench\.(get|getUsing|mixed|mixed5050)$' -p journal=async -p metrics=unbound -p near=0,"$keys"
 jmh store-put 'StoreBench\.put$' -p journal=off,none,async,always
 jmh store-put-metrics 'StoreBench\.put$' -p journal=off -p metrics=bound
 jmh baselines 'ChronicleMapBench|ConcurrentHashMapBench|LmdbBench'

@@ -42,6 +42,7 @@ public final class MapOptions {
     private final Boolean expireAfterAccess;
     private final Long maxEntries;
     private final Long maxBytes;
+    private final Long nearCache;
 
     private MapOptions(Builder b) {
         this.entries = b.entries;
@@ -58,6 +59,7 @@ public final class MapOptions {
         this.expireAfterAccess = b.expireAfterAccess;
         this.maxEntries = b.maxEntries;
         this.maxBytes = b.maxBytes;
+        this.nearCache = b.nearCache;
     }
 
     public static Builder builder() {
@@ -110,6 +112,7 @@ public final class MapOptions {
         b.expireAfterAccess = expireAfterAccess != null ? expireAfterAccess : fallback.expireAfterAccess;
         b.maxEntries = maxEntries != null ? maxEntries : fallback.maxEntries;
         b.maxBytes = maxBytes != null ? maxBytes : fallback.maxBytes;
+        b.nearCache = nearCache != null ? nearCache : fallback.nearCache;
         return b.build();
     }
 
@@ -191,6 +194,11 @@ public final class MapOptions {
         return maxBytes != null ? maxBytes : 0;
     }
 
+    /** The most values this process keeps in its near cache of the store; 0: no near cache (the default). */
+    public long resolvedNearCache() {
+        return nearCache != null ? nearCache : 0;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MapOptions)) {
@@ -204,13 +212,13 @@ public final class MapOptions {
                 && Objects.equals(journalRetentionBytes, that.journalRetentionBytes) && Objects.equals(ttl, that.ttl)
                 && Objects.equals(perEntryTtl, that.perEntryTtl)
                 && Objects.equals(expireAfterAccess, that.expireAfterAccess) && Objects.equals(maxEntries, that.maxEntries)
-                && Objects.equals(maxBytes, that.maxBytes);
+                && Objects.equals(maxBytes, that.maxBytes) && Objects.equals(nearCache, that.nearCache);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(entries, averageKeySize, averageValueSize, maxGrowth, journal, sync, journalRoll,
-                journalRetention, journalRetentionBytes, ttl, perEntryTtl, expireAfterAccess, maxEntries, maxBytes);
+                journalRetention, journalRetentionBytes, ttl, perEntryTtl, expireAfterAccess, maxEntries, maxBytes, nearCache);
     }
 
     @Override
@@ -219,7 +227,8 @@ public final class MapOptions {
                 + ", averageValueSize=" + averageValueSize + ", maxGrowth=" + maxGrowth + ", journal=" + journal
                 + ", sync=" + sync + ", journalRoll=" + journalRoll + ", journalRetention=" + journalRetention
                 + ", journalRetentionBytes=" + journalRetentionBytes + ", ttl=" + ttl + ", perEntryTtl=" + perEntryTtl
-                + ", expireAfterAccess=" + expireAfterAccess + ", maxEntries=" + maxEntries + ", maxBytes=" + maxBytes + "}";
+                + ", expireAfterAccess=" + expireAfterAccess + ", maxEntries=" + maxEntries + ", maxBytes=" + maxBytes
+                + ", nearCache=" + nearCache + "}";
     }
 
     /** Builds {@link MapOptions}; each option may be set once and is checked when set. */
@@ -238,6 +247,7 @@ public final class MapOptions {
         private Boolean expireAfterAccess;
         private Long maxEntries;
         private Long maxBytes;
+        private Long nearCache;
 
         private Builder() {
         }
@@ -381,6 +391,22 @@ public final class MapOptions {
         public Builder maxBytes(long maxBytes) {
             requireUnset("maxBytes", this.maxBytes);
             this.maxBytes = checkRange("maxBytes", maxBytes, 1, 1L << 50);
+            return this;
+        }
+
+        /**
+         * Keeps, in this process, up to {@code maxEntries} (1 to 2^31) values of the store decoded on
+         * the heap (a Caffeine cache: add {@code com.github.ben-manes.caffeine:caffeine} to the
+         * application), each checked before use against a version in shared memory that every writer
+         * of the key's stripe bumps, in any process: a read never returns a value older than a write
+         * that returned before it started. A setting of this process's handle, not of the store:
+         * applied whenever this process opens the store (new or existing), never stored in its files.
+         * Off unless set. Refused for stores whose reads change shared state ({@code expireAfterAccess},
+         * {@code maxEntries}, {@code maxBytes}).
+         */
+        public Builder nearCache(long maxEntries) {
+            requireUnset("nearCache", this.nearCache);
+            this.nearCache = checkRange("nearCache", maxEntries, 1, 1L << 31);
             return this;
         }
 

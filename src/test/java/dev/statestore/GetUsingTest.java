@@ -25,12 +25,16 @@ class GetUsingTest {
     @TempDir
     Path dir;
 
-    /** The read paths getUsing takes: Chronicle's fast read handle, the journaling handle's, and a stamped store's. */
+    /** The read paths getUsing takes: Chronicle's fast read handle, the journaling handle's, a stamped store's, a near cache's. */
     enum Kind {
         JOURNALED(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).build()),
         UNJOURNALED(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).journal(false).build()),
         BOUNDED(MapOptions.builder().maxEntries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).build()),
-        EXPIRING(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).perEntryTtl(true).build());
+        EXPIRING(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).perEntryTtl(true).build()),
+        /** Hits served from this process's near cache (copied into the caller's array). */
+        NEAR(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).nearCache(10_000).build()),
+        NEAR_EXPIRING(MapOptions.builder().entries(10_000).averageKeySize(14).averageValueSize(VALUE_SIZE).perEntryTtl(true)
+                .nearCache(10_000).build());
 
         final MapOptions options;
 
@@ -116,7 +120,7 @@ class GetUsingTest {
      * same keys is the control that shows the counter sees a value's allocation.
      */
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"JOURNALED", "UNJOURNALED", "BOUNDED"})
+    @EnumSource(value = Kind.class, names = {"JOURNALED", "UNJOURNALED", "BOUNDED", "NEAR", "NEAR_EXPIRING"})
     void readingFixedSizeValuesIntoOneArrayAllocatesNothingPerRead(Kind kind) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (StateStore store = StateStore.open(dir)) {

@@ -72,6 +72,29 @@ class StoreMapConformanceTest {
                 () -> new BytesValueMap<>(STORES.newMap(Codec.int64(), Codec.bytes(), UNJOURNALED))));
     }
 
+    /** As above, unjournaled, with a near cache: every read after the first of a key is served from the heap. */
+    private static final MapOptions NEAR = MapOptions.builder()
+            .entries(1000).averageKeySize(16).averageValueSize(16).journal(false).nearCache(100).build();
+
+    /** Reads through a near cache (issue 16): copies checked by stripe versions must honour the whole contract. */
+    @TestFactory
+    DynamicNode stringKeysAndValuesThroughANearCacheFollowTheConcurrentMapContract() {
+        return suite("StoreMap<String, String> through a near cache", new StoreMapGenerator<>(String.class, String.class,
+                new SampleElements<>("one", "two", "three", "four", "fünf"),
+                new SampleElements<>("January", "February", "March", "April", "Mai – 五月"),
+                () -> STORES.newMap(Codec.string(), Codec.string(), NEAR)));
+    }
+
+    /** byte[] values through a near cache: copied out at every hit, refilled in place. */
+    @TestFactory
+    DynamicNode byteArrayValuesThroughANearCacheFollowTheConcurrentMapContract() {
+        return suite("StoreMap<Long, byte[]> through a near cache, seen as Bytes", new StoreMapGenerator<>(Long.class,
+                Bytes.class, new SampleElements<>(1L, -2L, 3_000_000_000L, Long.MIN_VALUE, Long.MAX_VALUE),
+                new SampleElements<>(Bytes.of(1), Bytes.of(0, 0, 0), Bytes.of(0xff, 0x80, 7), Bytes.of(),
+                        Bytes.of(42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42, 42)),
+                () -> new BytesValueMap<>(STORES.newMap(Codec.int64(), Codec.bytes(), NEAR))));
+    }
+
     /** Record values converted by the JSON codec. */
     @TestFactory
     DynamicNode integerKeysAndJsonRecordValuesFollowTheConcurrentMapContract() {

@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * the headline; a disk directory to see what the page cache and msync cost). {@code grownFrom}:
  * {@code 1}, the store is created for {@code keys} entries (right-sized); {@code 10}, it is created
  * for {@code keys / 10} and grows tenfold while the set-up fills it (Chronicle adds tiers to its
- * segments), the case of issue 6's "capacity that grows".
+ * segments), the case of issue 6's "capacity that grows". {@code near}: the store is opened with
+ * a near cache of that many values ({@code MapOptions.nearCache}; 0: none), filled by one read of
+ * every key after loading (the set-up prints the heap it took per value kept).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,6 +62,8 @@ public class StoreBench {
     String dir;
     @Param("1")
     int grownFrom;
+    @Param("0")
+    long near;
 
     private Path dataDir;
     private StateStore store;
@@ -72,6 +76,9 @@ public class StoreBench {
     public void open() {
         dataDir = Workload.newDir(dir, "store");
         MapOptions.Builder options = MapOptions.builder().entries(keys / grownFrom).averageKeySize(14).averageValueSize(valueSize);
+        if (near > 0) {
+            options.nearCache(near);
+        }
         if (journal.equals("off")) {
             options.journal(false);
         } else {
@@ -84,6 +91,15 @@ public class StoreBench {
         pool = Workload.values(Workload.VALUE_POOL, valueSize, 2);
         for (int i = 0; i < keys; i++) {
             map.put(keyStrings[i], Workload.initialValue(pool, i));
+        }
+        if (near > 0) {
+            long before = usedHeapAfterGc();
+            for (int i = 0; i < keys; i++) {
+                map.get(keyStrings[i]); // every key near: the read-only case of issue 16
+            }
+            long after = usedHeapAfterGc();
+            System.out.printf(Locale.ROOT, "near cache: %d values kept, %.1f heap bytes each (keys are the benchmark's"
+                    + " own strings, not counted)%n", keys, (after - before) / (double) keys);
         }
         if (metrics.equals("bound")) {
             store.bindTo(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -128,6 +144,24 @@ public class StoreBench {
     @Benchmark
     public byte[] put(Cursor c) {
         return map.put(keyStrings[c.keys.next()], pool[c.puts++ & (Workload.VALUE_POOL - 1)]);
+    }
+
+    private static long usedHeapAfterGc() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /** Half gets, half puts. */
+    @Benchmark
+    public byte[] mixed5050(Cursor c) {
+        int i = c.keys.next();
+        if (c.random.nextBoolean()) {
+            return map.put(keyStrings[i], pool[c.puts++ & (Workload.VALUE_POOL - 1)]);
+        }
+        return map.get(keyStrings[i]);
     }
 
     /** 90 % gets, 10 % puts. */

@@ -77,7 +77,8 @@ public final class Report {
             if (!n.get("benchmark").asText().endsWith("." + benchmark) || n.get("threads").asInt() != threads) {
                 continue;
             }
-            boolean match = true;
+            JsonNode near = n.path("params").get("near");
+            boolean match = near == null || near.asText().equals("0") || java.util.Arrays.asList(params).contains("near");
             for (int i = 0; i < params.length; i += 2) {
                 JsonNode p = n.path("params").get(params[i]);
                 match &= p != null && p.asText().equals(params[i + 1]);
@@ -93,6 +94,17 @@ public final class Report {
             }
         }
         return Double.NaN;
+    }
+
+    /** The near-cache size of the store-near run (compare.sh sets it to its key count): what its rows match. */
+    private String keys() {
+        for (JsonNode n : jmh) {
+            JsonNode near = n.path("params").get("near");
+            if (near != null && !near.asText().equals("0")) {
+                return near.asText();
+            }
+        }
+        return "1000000";
     }
 
     /** Median over the repetitions {@code PREFIX-rN.EXT} of a figure read from each file. */
@@ -190,6 +202,16 @@ public final class Report {
         row("mixed 90/10", "statestore, journal on, metrics bound", 1,
                 jmh("StoreBench.mixed", 1, "journal", "async", "metrics", "bound"), mixedRef);
         row("mixed 90/10", "**statestore**, journal on", 2, jmh("StoreBench.mixed", 2, "journal", "async", "metrics", "unbound"), mixedRef);
+        // the near-cache rows (issue 16) come from one run (store-near), each against its own baseline of that run
+        double nearGet = jmh("StoreBench.get", 1, "near", keys());
+        double nearGetUsing = jmh("StoreBench.getUsing", 1, "near", keys());
+        row("get", "statestore `get` through a near cache of every key", 1, nearGet, getRef);
+        row("get", "statestore `getUsing` through a near cache of every key", 1, nearGetUsing, getRef);
+        row("mixed 90/10", "statestore through a near cache of every key", 1, jmh("StoreBench.mixed", 1, "near", keys()), mixedRef);
+        double mixed5050 = jmh("StoreBench.mixed5050", 1, "near", "0");
+        row("mixed 50/50", "**statestore**, journal on", 1, mixed5050, mixed5050);
+        row("mixed 50/50", "statestore through a near cache of every key", 1, jmh("StoreBench.mixed5050", 1, "near", keys()),
+                mixed5050);
 
         jcache();
 
@@ -265,6 +287,12 @@ public final class Report {
         System.out.println("|---|---:|:---:|");
         target("get >= 1.0 x raw Chronicle Map getUsing", getRef / rawGetUsing, 1.0, true, "x");
         target("getUsing >= 1.0 x raw Chronicle Map getUsing (both reuse a buffer)", getUsingRef / rawGetUsing, 1.0, true, "x");
+        target("near-cache get >= 3 x raw Chronicle Map getUsing (every key near)", jmh("StoreBench.get", 1, "near", keys())
+                / rawGetUsing, 3, true, "x");
+        target("near-cache 90/10 >= 1.0 x the same store without (same run)", jmh("StoreBench.mixed", 1, "near", keys())
+                / jmh("StoreBench.mixed", 1, "near", "0"), 1.0, true, "x");
+        target("near-cache 50/50 >= 0.9 x the same store without (same run)", jmh("StoreBench.mixed5050", 1, "near", keys())
+                / jmh("StoreBench.mixed5050", 1, "near", "0"), 0.9, true, "x");
         target("get >= 10 x Redis GET unpipelined", getRef / redisGet, 10, true, "x");
         target("get >= 2 x Redis GET, pipeline 16", getRef / redisGetP16, 2, true, "x");
         target("put with journal >= 0.5 x raw Chronicle Map put", putRef / rawPut, 0.5, true, "x");

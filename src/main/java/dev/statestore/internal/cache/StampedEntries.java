@@ -125,7 +125,7 @@ public final class StampedEntries<K> {
     }
 
     /** Whether a read changes the entry (access clock or deadline) and so needs the update lock. */
-    boolean readsWrite() {
+    public boolean readsWrite() {
         return touchAccess || accessTtlMillis > 0;
     }
 
@@ -144,6 +144,18 @@ public final class StampedEntries<K> {
             byte[] payload = reuse != null && reuse.length == length ? reuse : new byte[length];
             value.bytes().read(value.offset() + StampLayout.HEADER_BYTES, payload, 0, length);
             return payload;
+        }
+    }
+
+    /**
+     * The live stored value of {@code key}, header included (a new array; null when absent or
+     * expired), for a near cache, which needs the deadline too. Only for stores whose reads do not
+     * write ({@link #readsWrite}): near caches are refused for the others.
+     */
+    public byte[] readStored(K key) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            Data<byte[]> value = liveValue(c);
+            return value == null ? null : value.getUsing(null);
         }
     }
 

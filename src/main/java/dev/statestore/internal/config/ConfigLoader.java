@@ -35,7 +35,7 @@ public final class ConfigLoader {
             "replication");
     static final List<String> OPTION_KEYS = List.of("entries", "averageKeySize", "averageValueSize", "maxGrowth",
             "journal", "sync", "journalRoll", "journalRetention", "journalRetentionBytes", "ttl", "perEntryTtl",
-            "expireAfterAccess", "maxEntries", "maxBytes");
+            "expireAfterAccess", "maxEntries", "maxBytes", "nearCache");
     static final List<String> STORE_KEYS = java.util.stream.Stream.concat(OPTION_KEYS.stream(),
             java.util.stream.Stream.of("keyType", "valueType", "replicate")).toList();
     private static final Pattern SIZE = Pattern.compile("(\\d+) ?([KMGT]i?B?|B)?", Pattern.CASE_INSENSITIVE);
@@ -298,6 +298,10 @@ public final class ConfigLoader {
             key = "maxBytes";
             if (node.has(key)) {
                 b.maxBytes(size(node, prefix, key, source));
+            }
+            key = "nearCache";
+            if (node.has(key)) {
+                b.nearCache(whole(node, prefix, key, source));
             }
         } catch (IllegalArgumentException e) {
             // the option's own message ends with ", was <value>": the value is named as written instead

@@ -2,6 +2,7 @@ package dev.statestore.internal.journal;
 
 import dev.statestore.ChangeType;
 import dev.statestore.internal.lock.StripeContext;
+import dev.statestore.internal.lock.VersionBumps;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.SegmentLock;
 import net.openhft.chronicle.map.MapAbsentEntry;
@@ -14,8 +15,10 @@ import java.util.function.BiConsumer;
  * Journals every change of a Chronicle Map, whichever API path made it: Chronicle Map calls these
  * methods for each insert, replace and remove, with the key's segment locked in every process.
  *
- * <p>Each method first upgrades to the segment's write lock, so no reader in any process can see
- * the map between the journal append and the change; then appends the event; then changes the map.
+ * <p>Each method first bumps the stripe's version ({@link VersionBumps}: near caches of every
+ * process then stop using their copies of the segment's values), replays included; then
+ * upgrades to the segment's write lock, so no reader in any process can see the map between the
+ * journal append and the change; then appends the event; then changes the map.
  * The event is written before the change, so a process that dies between the two leaves an event
  * the map lacks, never a change the journal lacks. The event's sequence is recorded in the held
  * stripe before the journal entry is committed and cleared only when the stripe is released, after
@@ -41,21 +44,20 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
      */
     private static final boolean HALT_AFTER_MAP_CHANGE = Boolean.getBoolean("statestore.faults.haltAfterMapChange");
     private final Journal journal;
-    /** Told of every value written, with its Chronicle context, before anything else (null: nobody). */
+    private final VersionBumps bumps;
+    /** Told of every value written, with its Chronicle context, before anything else but the bump (null: nobody). */
     private final BiConsumer<Object, Data<?>> written;
 
-    public JournalingEntryOperations(Journal journal) {
-        this(journal, null);
-    }
-
-    /** As above, and {@code written} is told of every value inserted or replaced, replays included. */
-    public JournalingEntryOperations(Journal journal, BiConsumer<Object, Data<?>> written) {
+    /** {@code written} is told of every value inserted or replaced, replays included. */
+    public JournalingEntryOperations(Journal journal, VersionBumps bumps, BiConsumer<Object, Data<?>> written) {
         this.journal = journal;
+        this.bumps = bumps;
         this.written = written;
     }
 
     @Override
     public Void remove(MapEntry<K, V> entry) {
+        bumps.beforeChange(entry.context());
         StripeContext stripe = StripeContext.current();
         if (stripe.replaying()) {
             entry.doRemove();
@@ -76,6 +78,7 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void replaceValue(MapEntry<K, V> entry, Data<V> newValue) {
+        bumps.beforeChange(entry.context());
         if (written != null) {
             written.accept(entry.context(), newValue);
         }
@@ -100,6 +103,7 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void insert(MapAbsentEntry<K, V> absentEntry, Data<V> value) {
+        bumps.beforeChange(absentEntry.context());
         if (written != null) {
             written.accept(absentEntry.context(), value);
         }

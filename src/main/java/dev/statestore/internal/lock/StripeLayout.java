@@ -11,16 +11,19 @@ package dev.statestore.internal.lock;
  *  | magic  | format   | stripes  | reserved                                            |
  *  +--------+----------+----------+-----------------------------------------------------+
  *  stripe i at HEADER_SIZE + i * STRIPE_SIZE (64 bytes)
- *  0                          8                 16                24                32            64
- *  +--------------------------+-----------------+-----------------+-----------------+-------------+
- *  | owner word               | in-flight seq   | takeovers       | deadlines       | reserved    |
- *  | 0 = free, else:          | journal index of| times a dead    | 0 = the segment |             |
- *  | gen16 | slot+1 | thread  | the change being| owner's stripe  | may hold entries|             |
- *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  | with a deadline,|             |
- *  |                          |                 |                 | 1 = none at the |             |
- *  |                          |                 |                 | last sweep      |             |
- *  +--------------------------+-----------------+-----------------+-----------------+-------------+
+ *  0                          8                 16                24                32                40        64
+ *  +--------------------------+-----------------+-----------------+-----------------+-----------------+---------+
+ *  | owner word               | in-flight seq   | takeovers       | deadlines       | version         | reserved|
+ *  | 0 = free, else:          | journal index of| times a dead    | 0 = the segment | bumped before   |         |
+ *  | gen16 | slot+1 | thread  | the change being| owner's stripe  | may hold entries| every change of |         |
+ *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  | with a deadline,| the segment's   |         |
+ *  |                          |                 |                 | 1 = none at the | entries (near   |         |
+ *  |                          |                 |                 | last sweep      | cache tags)     |         |
+ *  +--------------------------+-----------------+-----------------+-----------------+-----------------+---------+
  * </pre>
+ *
+ * The version only grows (a 64-bit count: it does not wrap in the life of a machine); zero, what
+ * tables made before it existed hold there, is a valid starting version, so the format stays 1.
  *
  * The owner word names the holder: its slot in the process table ({@code procs.tbl}), the low 16
  * bits of that slot's claim generation (so a slot claimed again by another process is not
@@ -43,6 +46,8 @@ final class StripeLayout {
     static final int DEADLINES_OFFSET = 24;
     static final long MAY_HOLD_DEADLINES = 0L;
     static final long NO_DEADLINES = 1L;
+    /** Bumped by whoever changes an entry of the stripe's segment, before the change; see {@link StripeTable#version}. */
+    static final int VERSION_OFFSET = 32;
 
     static final long FREE = 0L;
     static final long NONE = -1L;

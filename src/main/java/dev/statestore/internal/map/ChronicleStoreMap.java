@@ -19,6 +19,7 @@ import dev.statestore.internal.journal.NamedPosition;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.metrics.StoreMeters;
+import dev.statestore.internal.near.NearCache;
 import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
@@ -84,6 +85,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     private final KeySegments<KS> segments;
     private final FillWarning fillWarning;
     private final StoreViews<K, V, KS, VS> views = new StoreViews<>(this);
+    /** This process's near cache of the store's values (MapOptions.nearCache); null: none. */
+    final NearCache near;
+    private final long nearCacheEntries;
 
     /** The plain or stamped store for {@code values}; see {@link StoreOpener}. */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -101,10 +105,11 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
      * @param maxEntries the most entries the map file can take (entries times growth allowance)
      * @param sizingHint the sizing the store was created with, for error messages
      * @param journal null for a store without journal
+     * @param nearCache the most values this process's near cache keeps; 0: no near cache
      */
     record StoreParts(String name, ChronicleMap<?, ?> map, Conversion<?, ?> keys, Conversion<?, ?> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
-                      StripeTable stripes) {
+                      StripeTable stripes, long nearCache) {
     }
 
     @SuppressWarnings("unchecked")
@@ -122,12 +127,23 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         this.meters = new StoreMeters(name);
         this.fillWarning = new FillWarning(name, sizingHint);
         this.segments = KeySegments.forMap(name, map, keys.storedClass());
+        this.nearCacheEntries = parts.nearCache();
+        this.near = nearCacheEntries > 0 ? NearCache.create(name, nearCacheEntries, stripes, values.codec) : null;
+        if (near != null) {
+            meters.near(near::hits, near::misses, near::size);
+        }
     }
 
     // ---------------------------------------------------------------- what the two kinds do differently
 
     /** The live value of {@code key} decoded, read under its stripe; null when absent or expired. */
     abstract V readLive(KS key, V reuse);
+
+    /**
+     * As {@link #readLive}, through the near cache after it missed: reads under the key's stripe and,
+     * still holding it, refills the near copy of {@code nearKey} tagged with the stripe's version.
+     */
+    abstract V readThrough(KS key, Object nearKey, V reuse);
 
     /** Whether {@code key} has a live entry; the caller holds its stripe. */
     abstract boolean containsLive(KS key);
@@ -175,6 +191,11 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     }
 
     // ---------------------------------------------------------------- identity and figures
+
+    /** The most values this process's near cache of the store keeps; 0: none. */
+    public long nearCacheEntries() {
+        return nearCacheEntries;
+    }
 
     public ChronicleMap<KS, VS> chronicle() {
         return map;
@@ -323,12 +344,21 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         return read(key, reuse);
     }
 
+    @SuppressWarnings("unchecked")
     private V read(Object key, V reuse) {
         KS k = storedKeyOrNull(key);
         long start = meters.start();
         V v;
         try {
-            v = k == null ? null : readLive(k, reuse);
+            if (k == null) {
+                v = null;
+            } else if (near == null) {
+                v = readLive(k, reuse);
+            } else {
+                Object nearKey = NearCache.keyOf(k);
+                Object copy = near.read(nearKey, reuse);
+                v = copy != NearCache.MISS ? (V) copy : readThrough(k, nearKey, reuse);
+            }
         } catch (RuntimeException e) {
             throw translate(e);
         } catch (InternalError e) {
@@ -343,6 +373,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         KS k = storedKeyOrNull(key);
         if (k == null) {
             return false;
+        }
+        if (near != null && near.contains(NearCache.keyOf(k))) {
+            return true;
         }
         StripeContext held = lock(k);
         try {
@@ -452,6 +485,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
                 }
             });
         } finally {
+            if (near != null) {
+                near.invalidateAll(); // every copy misses now anyway (each segment's version was bumped): free them
+            }
             synced();
         }
     }

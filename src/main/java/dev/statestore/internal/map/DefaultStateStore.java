@@ -240,6 +240,13 @@ public final class DefaultStateStore implements StateStore {
                     + keyCodec.type().getName() + " (" + keyCodec.id() + ") -> "
                     + valueCodec.type().getName() + " (" + valueCodec.id() + "): use the same types");
         }
+        long near = options.resolvedNearCache();
+        if (near > 0 && near != store.map.nearCacheEntries()) {
+            throw new dev.statestore.ConfigException("Store '" + name + "' is already open in this StateStore "
+                    + (store.map.nearCacheEntries() == 0 ? "without a near cache" : "with nearCache "
+                    + store.map.nearCacheEntries()) + ", not nearCache " + near + ": the first map() call that opens a"
+                    + " store decides; ask for the same nearCache in every call, or open another StateStore");
+        }
         if (closed.get()) { // close() ran while this store was being attached
             closeOpened();
             ensureOpen();

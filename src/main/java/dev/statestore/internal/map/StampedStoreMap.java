@@ -1,6 +1,7 @@
 package dev.statestore.internal.map;
 
 import dev.statestore.ChangeType;
+import dev.statestore.ConfigException;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.ExpirySweeper;
 import dev.statestore.internal.cache.StampLayout;
@@ -40,6 +41,13 @@ final class StampedStoreMap<K, V, KS> extends ChronicleStoreMap<K, V, KS, byte[]
         this.stamped = new StampedEntries<>(map, meters, boundEntries, boundBytes, stripes.stripes(), accessTtlMillis);
         this.stampedValues = (Conversion.Stamped<V>) parts.values();
         this.bounded = stamped.bounded();
+        if (near != null && stamped.readsWrite()) {
+            throw new ConfigException("Store '" + name + "': nearCache cannot be used with this store: its reads change"
+                    + " shared state (it was created with " + (bounded ? "maxEntries or maxBytes: reads stamp the access"
+                    + " clock eviction goes by" : "expireAfterAccess: reads restart the time to live") + "), which reads"
+                    + " served from this process's heap would not do. Leave nearCache unset for this store, or"
+                    + " use a store created with only ttl / perEntryTtl (dump it and load it into one)");
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -54,6 +62,30 @@ final class StampedStoreMap<K, V, KS> extends ChronicleStoreMap<K, V, KS, byte[]
             unlock(held);
         }
         return payload == null ? null : stampedValues.codec.decode(payload);
+    }
+
+    @Override
+    V readThrough(KS key, Object nearKey, V reuse) {
+        StripeContext held = lock(key);
+        try {
+            int stripe = held.stripe();
+            long version = stripes.version(stripe); // held: no change of the segment until we release it
+            byte[] stored = stamped.readStored(key);
+            if (stored == null) {
+                return null;
+            }
+            byte[] payload = StampLayout.payload(stored);
+            V value = stampedValues.codec.decode(payload);
+            long deadline = StampLayout.deadline(stored);
+            near.fill(nearKey, value, payload, stripe, version, deadline == StampLayout.NEVER ? Long.MAX_VALUE : deadline);
+            if (reuse instanceof byte[] r && value instanceof byte[] b && r.length == b.length) {
+                System.arraycopy(b, 0, r, 0, b.length); // getUsing's contract: the value in the caller's array when it fits
+                return reuse;
+            }
+            return value;
+        } finally {
+            unlock(held);
+        }
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.statestore.VerifyReport;
 import dev.statestore.internal.admin.CrashRepair;
 import dev.statestore.internal.admin.MapFileCheck;
 import dev.statestore.internal.admin.StoreVerifier;
-import dev.statestore.internal.cache.DeadlineEntryOperations;
 import dev.statestore.internal.cache.DeadlineMarks;
 import dev.statestore.internal.cache.StampLayout;
 import dev.statestore.internal.chronicle.ChronicleErrors;
@@ -29,6 +28,8 @@ import dev.statestore.internal.journal.JournalingEntryOperations;
 import dev.statestore.internal.journal.Replay;
 import dev.statestore.internal.lock.StoreLock;
 import dev.statestore.internal.lock.StripeTable;
+import dev.statestore.internal.lock.VersionBumps;
+import dev.statestore.internal.lock.VersionedEntryOperations;
 import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -92,6 +93,7 @@ public final class StoreOpener {
             Conversion<V, ?> values;
             Journal journal = null;
             DeadlineMarks marks = null;
+            VersionBumps bumps = new VersionBumps();
             if (meta == null) {
                 setAsideOrphan(name, mapFile);
                 meta = created;
@@ -102,7 +104,7 @@ public final class StoreOpener {
                     journal.ensureOpen(); // its creator is about to write: the queue is made with the store
                 }
                 marks = meta.stamped() ? new DeadlineMarks() : null;
-                chronicle = acquire(acquired, build(meta, keys, values, mapFile, journal, marks));
+                chronicle = acquire(acquired, build(meta, keys, values, mapFile, journal, marks, bumps));
                 meta.write(storeDir, modes);
                 LOG.info("created store '{}' in {} for {} entries", name, storeDir, meta.entries());
             } else {
@@ -112,7 +114,7 @@ public final class StoreOpener {
                 // the queue opens on first use: reads never need it
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
-                chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks,
+                chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks, bumps,
                         repairs));
             }
             int slot = processes.claim();
@@ -122,16 +124,22 @@ public final class StoreOpener {
             if (marks != null) {
                 marks.attach(stripes); // before the takeovers below: their repairs write
             }
+            bumps.attach(stripes);
+            if (repairs.mapRepaired) {
+                stripes.bumpAll(); // Chronicle's recovery changed entries outside the stripes
+            }
             stripes.onTakeover(repair(name, chronicle, journal, keys, values));
             int repaired = stripes.takeOverDeadOwners();
             repairs.stripesTakenOver = repaired;
             if (repaired > 0) {
                 LOG.warn("store '{}': took over {} stripe(s) held by dead processes", name, repaired);
             }
-            ChronicleMap<?, ?> readHandle = journal != null && !meta.stamped()
-                    ? acquire(acquired, build(meta, keys, values, mapFile, null)) : null;
+            // every store's writing handle has entry operations (the version bumps), which turn off
+            // Chronicle's fast read path: plain stores read through a second handle without them
+            ChronicleMap<?, ?> readHandle = !meta.stamped() ? acquire(acquired, build(meta, keys, values, mapFile, null)) : null;
+            // nearCache: this process's setting, from the options of this open, never from the store's files
             ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, readHandle, keys, values, meta, journal,
-                    storeDir, modes, stripes);
+                    storeDir, modes, stripes, options.resolvedNearCache());
             if (repairs.corruptions > 0 && journal != null) {
                 mendAfterRecovery(name, storeMap);
             }
@@ -200,12 +208,13 @@ public final class StoreOpener {
     private static ChronicleStoreMap<?, ?, ?, ?> newStoreMap(String name, ChronicleMap<?, ?> chronicle,
                                                               ChronicleMap<?, ?> readHandle, Conversion<?, ?> keys,
                                                               Conversion<?, ?> values, StoreMetadata meta, Journal journal,
-                                                              Path storeDir, FileModes modes, StripeTable stripes) {
+                                                              Path storeDir, FileModes modes, StripeTable stripes,
+                                                              long nearCache) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
         ChronicleStoreMap.StoreParts parts = new ChronicleStoreMap.StoreParts(name, chronicle, keys, values, maxEntries, hint,
-                journal, storeDir, modes, stripes);
+                journal, storeDir, modes, stripes, nearCache);
         return ChronicleStoreMap.create(parts, readHandle, meta.maxEntries(), meta.maxBytes(),
                 meta.expireAfterAccess() ? meta.ttlMillis() : 0);
     }
@@ -227,14 +236,16 @@ public final class StoreOpener {
     private static <KS, VS> ChronicleMap<KS, VS> attach(StoreMetadata meta, Conversion<?, KS> keys,
                                                         Conversion<?, VS> values, Path mapFile,
                                                         ProcessTable processes, Journal journal,
-                                                        DeadlineMarks marks, OpenRepairs repairs) throws IOException {
+                                                        DeadlineMarks marks, VersionBumps bumps, OpenRepairs repairs)
+            throws IOException {
         repairs.reaped = processes.reapDead();
         long crashes = processes.crashes();
         if (crashes > processes.recoveredCrashes() && nobodyAttached(mapFile)) {
             LOG.warn("store '{}': {} attached process(es) died since the last repair and none is attached now;"
                     + " repairing {}", meta.name(), crashes - processes.recoveredCrashes(), mapFile);
             try {
-                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks).recoverPersistedTo(mapFile.toFile(), true,
+                ChronicleMap<KS, VS> repaired = builder(meta, keys, values, journal, marks, bumps)
+                        .recoverPersistedTo(mapFile.toFile(), true,
                         corruption -> {
                             repairs.corruptions++;
                             LOG.warn("store '{}': repaired: {}", meta.name(), corruption.message());
@@ -247,7 +258,7 @@ public final class StoreOpener {
                         + " failed (" + e.getMessage() + "): restore the store from a backup", e);
             }
         }
-        return build(meta, keys, values, mapFile, journal, marks);
+        return build(meta, keys, values, mapFile, journal, marks, bumps);
     }
 
     /** See {@link dev.statestore.StoreAdmin#rebuild}. */
@@ -404,14 +415,18 @@ public final class StoreOpener {
 
     static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
                                                        Conversion<?, VS> values, Journal journal) {
-        return builder(meta, keys, values, journal, null);
+        return builder(meta, keys, values, journal, null, null);
     }
 
-    /** As above; {@code marks} (null: none) is told of every value written through the map (see {@link DeadlineMarks}). */
+    /**
+     * As above; {@code marks} (null: none) is told of every value written through the map (see
+     * {@link DeadlineMarks}); {@code bumps} (null only for a map no process uses yet: compact, rebuild)
+     * bumps the stripe's version before every change (see {@link VersionBumps}).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static <KS, VS> ChronicleMapBuilder<KS, VS> builder(StoreMetadata meta, Conversion<?, KS> keys,
                                                                Conversion<?, VS> values, Journal journal,
-                                                               DeadlineMarks marks) {
+                                                               DeadlineMarks marks, VersionBumps bumps) {
         ChronicleMapBuilder<KS, VS> builder = ChronicleMapBuilder.of(keys.storedClass(), values.storedClass())
                 .name(meta.name())
                 .entries(meta.entries())
@@ -427,23 +442,23 @@ public final class StoreOpener {
             builder.averageValueSize(meta.averageValueSize());
         }
         if (journal != null) {
-            builder.entryOperations(new JournalingEntryOperations<>(journal, marks));
-        } else if (marks != null) {
-            builder.entryOperations((net.openhft.chronicle.map.MapEntryOperations) new DeadlineEntryOperations(marks));
+            builder.entryOperations(new JournalingEntryOperations<>(journal, bumps != null ? bumps : new VersionBumps(), marks));
+        } else if (bumps != null) {
+            builder.entryOperations(new VersionedEntryOperations<>(bumps, marks));
         }
         return builder;
     }
 
     private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
                                                        Conversion<?, VS> values, Path mapFile, Journal journal) {
-        return build(meta, keys, values, mapFile, journal, null);
+        return build(meta, keys, values, mapFile, journal, null, null);
     }
 
     private static <KS, VS> ChronicleMap<KS, VS> build(StoreMetadata meta, Conversion<?, KS> keys,
                                                        Conversion<?, VS> values, Path mapFile, Journal journal,
-                                                       DeadlineMarks marks) {
+                                                       DeadlineMarks marks, VersionBumps bumps) {
         try {
-            return builder(meta, keys, values, journal, marks).createPersistedTo(mapFile.toFile());
+            return builder(meta, keys, values, journal, marks, bumps).createPersistedTo(mapFile.toFile());
         } catch (IOException | RuntimeException e) {
             if (ChronicleErrors.noSpace(e)) {
                 Path dir = mapFile.toAbsolutePath().getParent();

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -32,6 +33,8 @@ public final class StoreMeters {
     private volatile Timer putTimer;
     private volatile Timer removeTimer;
     private volatile int sampleMask;
+    /** The near cache's figures (hits, misses, size); null: the store has no near cache in this process. */
+    private volatile LongSupplier[] near;
 
     public StoreMeters(String store) {
         this.store = store;
@@ -78,6 +81,11 @@ public final class StoreMeters {
         if (t != null && start != 0) {
             t.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The store has a near cache in this process: its hits, misses (reads that went to the map) and size are published. */
+    public void near(LongSupplier hits, LongSupplier misses, LongSupplier size) {
+        this.near = new LongSupplier[] {hits, misses, size};
     }
 
     public void evicted() {
@@ -141,6 +149,17 @@ public final class StoreMeters {
         io.micrometer.core.instrument.FunctionTimer.builder("statestore.lock.wait", figures,
                         StoreFigures::lockWaits, StoreFigures::lockWaitNanos, TimeUnit.NANOSECONDS)
                 .tags(tags).description("Waits for a lock stripe held by another thread or process").register(registry);
+        LongSupplier[] n = near;
+        if (n != null) {
+            String description = "Gets by this process through its near cache, by result: hit (a copy whose stripe"
+                    + " version was current) or miss (read from the map)";
+            FunctionCounter.builder("statestore.nearcache.gets", n[0], LongSupplier::getAsLong).tags(tags).tag("result", "hit")
+                    .description(description).register(registry);
+            FunctionCounter.builder("statestore.nearcache.gets", n[1], LongSupplier::getAsLong).tags(tags).tag("result", "miss")
+                    .description(description).register(registry);
+            Gauge.builder("statestore.nearcache.size", n[2], s -> s.getAsLong()).tags(tags)
+                    .description("Values in this process's near cache of the store").strongReference(true).register(registry);
+        }
         getTimer = timer(registry, "get", tags, percentiles);
         putTimer = timer(registry, "put", tags, percentiles);
         removeTimer = timer(registry, "remove", tags, percentiles);

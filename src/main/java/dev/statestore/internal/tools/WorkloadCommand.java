@@ -82,6 +82,9 @@ public final class WorkloadCommand extends Commands.Base {
     @Option(names = "--max-bytes", description = "a new store is bounded to this many bytes of entries")
     Long maxBytes;
 
+    @Option(names = "--near-cache", description = "read through a near cache of this many values (MapOptions.nearCache)")
+    Long nearCache;
+
     @Option(names = "--per-entry-ttl", description = "a new store takes per-entry TTLs")
     boolean perEntryTtl;
 
@@ -121,6 +124,9 @@ public final class WorkloadCommand extends Commands.Base {
             }
             if (perEntryTtl) {
                 builder.perEntryTtl(true);
+            }
+            if (nearCache != null) {
+                builder.nearCache(nearCache);
             }
             MapOptions options = builder.build();
             StoreMap<String, String> map = store.map(storeName, String.class, String.class, options);

@@ -379,6 +379,24 @@ class ConfigLoaderTest {
         assertEquals(java.time.Duration.ofHours(12), config.optionsFor("audit", MapOptions.defaults()).resolvedJournalRetention());
     }
 
+    @Test
+    void nearCacheIsReadPerStoreAndFromTheDefaults() throws IOException {
+        StoreConfig config = StoreConfig.load(yaml(String.join("\n",
+                "defaults:",
+                "  nearCache: 1000",
+                "stores:",
+                "  sessions:",
+                "    nearCache: 50000",
+                "")));
+        assertEquals(50_000, config.optionsFor("sessions", MapOptions.defaults()).resolvedNearCache());
+        assertEquals(1000, config.optionsFor("other", MapOptions.defaults()).resolvedNearCache());
+        assertEquals(7, config.optionsFor("other", MapOptions.builder().nearCache(7).build()).resolvedNearCache(),
+                "the application's option wins over the file's");
+        assertEquals(0, MapOptions.defaults().resolvedNearCache(), "off unless set");
+        ConfigException e = refused("defaults:\n  nearCache: 0\n");
+        assertContains(e.getMessage(), "key defaults.nearCache = 0: ", "between 1 and 2147483648");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"ttl | soon", "ttl | 0s", "ttl | -5m", "journalRetention | 3 weeks", "journalRetention | PT0S"})
     void badDurationIsRefusedNamingTheKeyAndTheForms(String key, String value) throws IOException {
