@@ -1,5 +1,14 @@
 package dev.statestore.internal.journal;
 
+import dev.statestore.ChangeEvent.Origin;
+import dev.statestore.ChangeType;
+import dev.statestore.internal.platform.ProcessIdentity;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
 /**
  * The binary layout of one journal event, the body of one Chronicle Queue document. Little-endian.
  *
@@ -29,7 +38,8 @@ package dev.statestore.internal.journal;
  * Chronicle Map stores). The sequence of an event is its Chronicle Queue index, not stored in the
  * body. The stripe is the lock stripe (Chronicle Map segment) of the key, -1 for events written
  * outside one; crash repair uses it to find a dead writer's change. A reader refuses a version it
- * does not know.
+ * does not know. The methods below write and read it; the journal calls them inside its appends and
+ * tailers.
  */
 final class EventLayout {
     /** The layout of events without flags: what every event was before replication. */
@@ -54,5 +64,106 @@ final class EventLayout {
     static final int NO_VALUE = -1;
 
     private EventLayout() {
+    }
+
+    // ---------------------------------------------------------------- writing and reading it
+
+    static void copy(Data<?> data, Bytes<?> b) {
+        long size = data.size();
+        long at = b.writePosition();
+        b.ensureCapacity(at + size);
+        data.writeTo(b, at);
+        b.writeSkip(size);
+    }
+
+    /** The event header; version 1 without an origin (as before replication), version 2 with the origin flag. */
+    static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength, Origin origin) {
+        b.writeByte((byte) (origin == null ? EventLayout.VERSION : EventLayout.VERSION_FLAGS));
+        b.writeByte((byte) type.code());
+        b.writeShort((short) (origin == null ? 0 : EventLayout.FLAG_ORIGIN));
+        b.writeInt((int) ProcessIdentity.pid());
+        b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
+        b.writeInt(stripe);
+        b.writeInt((int) keyLength);
+        b.writeInt((int) valueLength);
+    }
+
+
+    /** The origin trailer of a replicated event (nothing for a change made here). */
+    static void writeOrigin(Bytes<?> b, Origin origin) {
+        if (origin == null) {
+            return;
+        }
+        byte[] host = origin.host().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (host.length > 0xFFFF) {
+            throw new IllegalArgumentException("origin host id is longer than 65535 bytes");
+        }
+        b.writeLong(origin.sequence());
+        b.writeUnsignedShort(host.length);
+        b.write(host);
+    }
+
+    /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
+    static boolean readEntry(ExcerptTailer tailer, java.util.Collection<RawEvent> out) {
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return false;
+                }
+                if (dc.isMetaData()) {
+                    continue;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                long index = dc.index();
+                do {
+                    RawEvent e = decode(index, b);
+                    out.add(e);
+                } while (b.readRemaining() > 0);
+                return true;
+            }
+        }
+    }
+
+    static RawEvent decode(long index, Bytes<?> b) {
+        long start = b.readPosition();
+        if (b.readRemaining() < EventLayout.HEADER_SIZE) {
+            throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
+        }
+        int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
+        if (version != EventLayout.VERSION && version != EventLayout.VERSION_FLAGS) {
+            throw new IllegalStateException("journal event " + index + " has layout version " + version
+                    + "; this statestore reads versions " + EventLayout.VERSION + " and " + EventLayout.VERSION_FLAGS);
+        }
+        int flags = version == EventLayout.VERSION ? 0 : b.readUnsignedShort(start + EventLayout.FLAGS_OFFSET);
+        ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
+        long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
+        long time = b.readLong(start + EventLayout.TIME_OFFSET);
+        int stripe = b.readInt(start + EventLayout.STRIPE_OFFSET);
+        int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
+        int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
+        if (keyLength < 0 || valueLength < EventLayout.NO_VALUE
+                || EventLayout.HEADER_SIZE + (long) keyLength + Math.max(0, valueLength) > b.readRemaining()) {
+            throw new IllegalStateException("journal event " + index + " is damaged: key length " + keyLength
+                    + ", value length " + valueLength + " in " + b.readRemaining() + " bytes");
+        }
+        byte[] key = new byte[keyLength];
+        b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
+        byte[] value = null;
+        if (valueLength != EventLayout.NO_VALUE) {
+            value = new byte[valueLength];
+            b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
+        }
+        long end = start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength);
+        Origin origin = null;
+        if ((flags & EventLayout.FLAG_ORIGIN) != 0) {
+            long originSequence = b.readLong(end);
+            int hostLength = b.readUnsignedShort(end + 8);
+            byte[] host = new byte[hostLength];
+            b.read(end + EventLayout.ORIGIN_FIXED_SIZE, host, 0, hostLength);
+            origin = new Origin(new String(host, java.nio.charset.StandardCharsets.UTF_8), originSequence);
+            end += EventLayout.ORIGIN_FIXED_SIZE + hostLength;
+        }
+        b.readPosition(end);
+        return new RawEvent(index, time, type, pid, stripe, key, value, origin);
     }
 }

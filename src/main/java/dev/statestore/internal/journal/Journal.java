@@ -11,10 +11,8 @@ import dev.statestore.internal.chronicle.ChronicleErrors;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
-import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -259,12 +257,12 @@ public final class Journal implements AutoCloseable {
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> b = dc.wire().bytes();
-                writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size(), origin);
-                copy(key, b);
+                EventLayout.writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size(), origin);
+                EventLayout.copy(key, b);
                 if (value != null) {
-                    copy(value, b);
+                    EventLayout.copy(value, b);
                 }
-                writeOrigin(b, origin);
+                EventLayout.writeOrigin(b, origin);
                 end = b.writePosition();
                 index = dc.index();
                 stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
@@ -302,12 +300,12 @@ public final class Journal implements AutoCloseable {
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> b = dc.wire().bytes();
-                writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length, origin);
+                EventLayout.writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length, origin);
                 b.write(key);
                 if (value != null) {
                     b.write(value);
                 }
-                writeOrigin(b, origin);
+                EventLayout.writeOrigin(b, origin);
                 end = b.writePosition();
                 index = dc.index();
             } catch (RuntimeException | InternalError e) {
@@ -335,41 +333,6 @@ public final class Journal implements AutoCloseable {
                     + " journal event can be (" + MAX_EVENT_BYTES + " bytes): store large values elsewhere and keep a"
                     + " reference here, or create the store with journal=false");
         }
-    }
-
-    private static void copy(Data<?> data, Bytes<?> b) {
-        long size = data.size();
-        long at = b.writePosition();
-        b.ensureCapacity(at + size);
-        data.writeTo(b, at);
-        b.writeSkip(size);
-    }
-
-    /** The event header; version 1 without an origin (as before replication), version 2 with the origin flag. */
-    private static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength, Origin origin) {
-        b.writeByte((byte) (origin == null ? EventLayout.VERSION : EventLayout.VERSION_FLAGS));
-        b.writeByte((byte) type.code());
-        b.writeShort((short) (origin == null ? 0 : EventLayout.FLAG_ORIGIN));
-        b.writeInt((int) ProcessIdentity.pid());
-        b.writeLong(SystemTimeProvider.CLOCK.currentTimeNanos());
-        b.writeInt(stripe);
-        b.writeInt((int) keyLength);
-        b.writeInt((int) valueLength);
-    }
-
-
-    /** The origin trailer of a replicated event (nothing for a change made here). */
-    private static void writeOrigin(Bytes<?> b, Origin origin) {
-        if (origin == null) {
-            return;
-        }
-        byte[] host = origin.host().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (host.length > 0xFFFF) {
-            throw new IllegalArgumentException("origin host id is longer than 65535 bytes");
-        }
-        b.writeLong(origin.sequence());
-        b.writeUnsignedShort(host.length);
-        b.write(host);
     }
 
     /** A failed append as a typed error: the journal's file failing to grow (an I/O error under it) means a full disk. */
@@ -438,75 +401,11 @@ public final class Journal implements AutoCloseable {
         return new JournalReader(this, queue().createTailer());
     }
 
-    /** Reads the next entry of {@code tailer} into {@code out}; false when there is none yet. */
-    static boolean readEntry(ExcerptTailer tailer, java.util.Collection<RawEvent> out) {
-        while (true) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return false;
-                }
-                if (dc.isMetaData()) {
-                    continue;
-                }
-                Bytes<?> b = dc.wire().bytes();
-                long index = dc.index();
-                do {
-                    RawEvent e = decode(index, b);
-                    out.add(e);
-                } while (b.readRemaining() > 0);
-                return true;
-            }
-        }
-    }
-
-    static RawEvent decode(long index, Bytes<?> b) {
-        long start = b.readPosition();
-        if (b.readRemaining() < EventLayout.HEADER_SIZE) {
-            throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
-        }
-        int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
-        if (version != EventLayout.VERSION && version != EventLayout.VERSION_FLAGS) {
-            throw new IllegalStateException("journal event " + index + " has layout version " + version
-                    + "; this statestore reads versions " + EventLayout.VERSION + " and " + EventLayout.VERSION_FLAGS);
-        }
-        int flags = version == EventLayout.VERSION ? 0 : b.readUnsignedShort(start + EventLayout.FLAGS_OFFSET);
-        ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
-        long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
-        long time = b.readLong(start + EventLayout.TIME_OFFSET);
-        int stripe = b.readInt(start + EventLayout.STRIPE_OFFSET);
-        int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
-        int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
-        if (keyLength < 0 || valueLength < EventLayout.NO_VALUE
-                || EventLayout.HEADER_SIZE + (long) keyLength + Math.max(0, valueLength) > b.readRemaining()) {
-            throw new IllegalStateException("journal event " + index + " is damaged: key length " + keyLength
-                    + ", value length " + valueLength + " in " + b.readRemaining() + " bytes");
-        }
-        byte[] key = new byte[keyLength];
-        b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
-        byte[] value = null;
-        if (valueLength != EventLayout.NO_VALUE) {
-            value = new byte[valueLength];
-            b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
-        }
-        long end = start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength);
-        Origin origin = null;
-        if ((flags & EventLayout.FLAG_ORIGIN) != 0) {
-            long originSequence = b.readLong(end);
-            int hostLength = b.readUnsignedShort(end + 8);
-            byte[] host = new byte[hostLength];
-            b.read(end + EventLayout.ORIGIN_FIXED_SIZE, host, 0, hostLength);
-            origin = new Origin(new String(host, java.nio.charset.StandardCharsets.UTF_8), originSequence);
-            end += EventLayout.ORIGIN_FIXED_SIZE + hostLength;
-        }
-        b.readPosition(end);
-        return new RawEvent(index, time, type, pid, stripe, key, value, origin);
-    }
-
     /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
     public java.util.List<RawEvent> readAt(long sequence) {
         java.util.List<RawEvent> events = new java.util.ArrayList<>();
         try (ExcerptTailer tailer = queue().createTailer()) {
-            if (tailer.moveToIndex(sequence) && readEntry(tailer, events) && events.get(0).sequence() == sequence) {
+            if (tailer.moveToIndex(sequence) && EventLayout.readEntry(tailer, events) && events.get(0).sequence() == sequence) {
                 return events;
             }
             return java.util.List.of();
@@ -541,13 +440,13 @@ public final class Journal implements AutoCloseable {
             try {
                 Bytes<?> b = dc.wire().bytes();
                 for (BatchChange c : changes) {
-                    writeHeader(b, c.type(), c.stripe(), c.key().length,
+                    EventLayout.writeHeader(b, c.type(), c.stripe(), c.key().length,
                             c.value() == null ? EventLayout.NO_VALUE : c.value().length, origin);
                     b.write(c.key());
                     if (c.value() != null) {
                         b.write(c.value());
                     }
-                    writeOrigin(b, origin);
+                    EventLayout.writeOrigin(b, origin);
                 }
                 end = b.writePosition();
                 index = dc.index();

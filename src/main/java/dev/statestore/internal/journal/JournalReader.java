@@ -55,7 +55,7 @@ public final class JournalReader implements AutoCloseable {
     public RawEvent next() {
         if (pending.isEmpty()) {
             try {
-                Journal.readEntry(tailer, pending);
+                EventLayout.readEntry(tailer, pending);
             } catch (RuntimeException | AssertionError e) {
                 throw journal.damaged(e);
             }

@@ -43,7 +43,7 @@ class FormatGoldenTest {
         b.put((byte) 1).put((byte) ChangeType.PUT.code()).putShort((short) 0).putInt(4321)
                 .putLong(1_795_000_000_000_000_000L).putInt(7).putInt(1).putInt(2)
                 .put(bytes("k")).put(bytes("v1"));
-        RawEvent e = Journal.decode(99, Bytes.wrapForRead(b.array()));
+        RawEvent e = EventLayout.decode(99, Bytes.wrapForRead(b.array()));
         assertEquals(99, e.sequence());
         assertEquals(ChangeType.PUT, e.type());
         assertEquals(4321, e.writerPid());
@@ -55,7 +55,7 @@ class FormatGoldenTest {
         ByteBuffer removal = ByteBuffer.allocate(28 + 1).order(ByteOrder.LITTLE_ENDIAN);
         removal.put((byte) 1).put((byte) ChangeType.EXPIRE.code()).putShort((short) 0).putInt(1).putLong(0)
                 .putInt(-1).putInt(1).putInt(-1).put(bytes("k"));
-        RawEvent expired = Journal.decode(100, Bytes.wrapForRead(removal.array()));
+        RawEvent expired = EventLayout.decode(100, Bytes.wrapForRead(removal.array()));
         assertEquals(ChangeType.EXPIRE, expired.type());
         assertNull(expired.value());
     }
@@ -64,7 +64,7 @@ class FormatGoldenTest {
     void anEventOfAnUnknownLayoutVersionIsRefused() {
         byte[] future = new byte[28];
         future[0] = 3;
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Journal.decode(1, Bytes.wrapForRead(future)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EventLayout.decode(1, Bytes.wrapForRead(future)));
         assertEquals("journal event 1 has layout version 3; this statestore reads versions 1 and 2", e.getMessage());
     }
 
@@ -79,10 +79,10 @@ class FormatGoldenTest {
                     .putLong(1000L + i).putShort((short) host.length).put(host);
         }
         Bytes<?> wrapped = Bytes.wrapForRead(b.array());
-        RawEvent first = Journal.decode(99, wrapped);
+        RawEvent first = EventLayout.decode(99, wrapped);
         assertArrayEquals(bytes("v0"), first.value());
         assertEquals(new ChangeEvent.Origin("host-a", 1000L), first.origin());
-        RawEvent second = Journal.decode(99, wrapped);
+        RawEvent second = EventLayout.decode(99, wrapped);
         assertArrayEquals(bytes("v1"), second.value());
         assertEquals(new ChangeEvent.Origin("host-a", 1001L), second.origin());
         assertEquals(0, wrapped.readRemaining());
@@ -93,7 +93,7 @@ class FormatGoldenTest {
         ByteBuffer b = ByteBuffer.allocate(28 + 1).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 1).put((byte) ChangeType.REMOVE.code()).putShort((short) 0).putInt(1).putLong(0)
                 .putInt(-1).putInt(1).putInt(-1).put(bytes("k"));
-        assertNull(Journal.decode(1, Bytes.wrapForRead(b.array())).origin());
+        assertNull(EventLayout.decode(1, Bytes.wrapForRead(b.array())).origin());
     }
 
     private static byte[] bytes(String s) {
