@@ -143,12 +143,7 @@ class DamagedFilesTest {
     @org.junit.jupiter.api.Test
     void aGarbageJournalCycleIsRefusedByVerifyNotMendedAway() throws IOException {
         Path data = dir.resolve("data");
-        try (StateStore store = StateStore.open(data)) {
-            StoreMap<String, String> s = store.map("s", String.class, String.class);
-            for (int i = 0; i < ENTRIES; i++) {
-                s.put("k" + i, "v" + i);
-            }
-        }
+        fill(data);
         Path cycle = resolve(data.resolve("s"), "journal/*.cq4");
         byte[] garbage = new byte[1 << 16];
         new Random(5).nextBytes(garbage);
@@ -225,12 +220,7 @@ class DamagedFilesTest {
     @org.junit.jupiter.api.Test
     void aJournalThatCannotBeOpenedIsSetAsideAndTheMapCheckpointed() throws IOException {
         Path data = dir.resolve("data");
-        try (StateStore store = StateStore.open(data)) {
-            StoreMap<String, String> s = store.map("s", String.class, String.class);
-            for (int i = 0; i < ENTRIES; i++) {
-                s.put("k" + i, "v" + i);
-            }
-        }
+        fill(data);
         Path journal = data.resolve("s").resolve("journal");
         byte[] garbage = new byte[1 << 16];
         new Random(3).nextBytes(garbage);
@@ -249,6 +239,16 @@ class DamagedFilesTest {
             StoreMap<String, String> s = store.map("s", String.class, String.class);
             assertEquals(ENTRIES + 1, s.size());
             assertEquals("v7", s.get("k7"));
+        }
+    }
+
+    /** Store "s" in {@code data} with ENTRIES entries k0 -> v0, ..., closed again. */
+    private static void fill(Path data) {
+        try (StateStore store = StateStore.open(data)) {
+            StoreMap<String, String> s = store.map("s", String.class, String.class);
+            for (int i = 0; i < ENTRIES; i++) {
+                s.put("k" + i, "v" + i);
+            }
         }
     }
 
