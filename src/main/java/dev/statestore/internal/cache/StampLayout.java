@@ -44,7 +44,7 @@ public final class StampLayout {
         return out;
     }
 
-    static long deadline(byte[] stored) {
+    public static long deadline(byte[] stored) {
         return (long) LONGS.get(stored, DEADLINE_OFFSET);
     }
 

@@ -6,6 +6,7 @@ import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.codec.BuiltinCodecs;
 import dev.statestore.internal.journal.ChangeCause;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.internal.map.DefaultStateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,7 @@ import java.util.function.Function;
  * journal event is marked replicated (never shipped again); a change whose (origin, sequence,
  * index) is not newer than the newest applied from that origin in the partition is dropped. A store
  * this host lacks is created from the types and options of the record's {@code statestore.store}
- * header (built-in key and value types only). Offsets are stored every 200 ms and on close: a crash
+ * header. A PUT with a {@link Wire#DEADLINE} keeps that absolute deadline. Offsets are stored every 200 ms and on close: a crash
  * re-applies at most that much, in order, which ends in the same state.
  */
 final class Applier implements AutoCloseable {
@@ -208,7 +209,13 @@ final class Applier implements AutoCloseable {
                 ChangeCause.replicating(origin, () -> map.remove(key));
             } else {
                 Object value = map.valueCodec().decode(r.value());
-                ChangeCause.replicating(origin, () -> map.put(key, value));
+                long deadline = Wire.number(r.headers(), Wire.DEADLINE, Shipper.NO_DEADLINE);
+                if (deadline == Shipper.NO_DEADLINE) {
+                    ChangeCause.replicating(origin, () -> map.put(key, value));
+                } else { // the origin's absolute deadline, not one from now: every host expires the entry at once
+                    ChronicleStoreMap<Object, Object, ?, ?> stamped = (ChronicleStoreMap<Object, Object, ?, ?>) map;
+                    ChangeCause.replicating(origin, () -> stamped.putUntil(key, value, deadline));
+                }
             }
         } catch (RuntimeException e) {
             error(name, "store '" + name + "': applying offset " + r.offset() + " of partition " + tp.partition()

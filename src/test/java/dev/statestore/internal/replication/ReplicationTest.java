@@ -3,6 +3,8 @@ package dev.statestore.internal.replication;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.agent.Scrapes;
+import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.testkit.ChildJvm;
 import dev.statestore.testkit.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,6 +106,67 @@ class ReplicationTest {
             queried.removeAll(exported);
             assertEquals(java.util.Set.of(), queried, "queried by the ops kit but not exported; exported: " + exported);
         }
+    }
+
+    @Test
+    void anEntryPutWithATtlOnOneHostExpiresOnAnotherAtTheSameDeadlineWithoutAWriteFromIt() {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            StoreMap<String, String> onA = a.store().map("leases", String.class, String.class,
+                    MapOptions.builder().ttl(Duration.ofHours(1)).perEntryTtl(true).build());
+            a.startAgent();
+            b.startAgent();
+            onA.put("long", "the store's ttl"); // deadline: A's clock at the put + 1 h
+            onA.put("short", "3 s", Duration.ofSeconds(3));
+            StoreMap<String, String> onB = b.map("leases");
+            Host.await(() -> onB.get("short") != null && onB.get("long") != null, Host.START,
+                    () -> "B never got the entries: " + Map.copyOf(onB));
+
+            // B holds each entry with the deadline A stamped, not one counted from when B applied it
+            Map<String, Long> deadlinesOnA = newestDeadlines(a, onA);
+            Map<String, Long> deadlinesOnB = newestDeadlines(b, onB);
+            assertEquals(deadlinesOnA, deadlinesOnB);
+            long shortDeadline = deadlinesOnA.get("short");
+
+            a.killAgent(); // from now on nothing of A reaches B: B expires the entry by itself, at the same instant
+            Host.await(() -> onB.get("short") == null, Duration.ofSeconds(30), () -> "the entry never expired on B");
+            assertTrue(System.currentTimeMillis() >= shortDeadline, "expired on B before its deadline");
+            assertEquals("the store's ttl", onB.get("long"));
+            Host.await(() -> expiredLocally(b, onB).contains("short"), Duration.ofSeconds(60),
+                    () -> "B's sweeper never journaled the expiry as its own EXPIRE");
+        }
+    }
+
+    /** Per key, the deadline (epoch millis) of its newest PUT in the store's journal, as stored. */
+    private static Map<String, Long> newestDeadlines(Host h, StoreMap<String, String> map) {
+        Map<String, Long> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
+        long end = lastSequence(h, map);
+        try (dev.statestore.Subscription s = ((ChronicleStoreMap<?, ?, ?, ?>) map).subscribeStored(
+                dev.statestore.Position.START, e -> {
+                    if (e.type() == dev.statestore.ChangeType.PUT) {
+                        deadlines.put(new String(e.key(), StandardCharsets.UTF_8), StampLayout.deadline(e.value()));
+                    }
+                }, dev.statestore.SubscribeOptions.defaults())) {
+            Host.await(() -> s.lastSequence() >= end, Duration.ofSeconds(10), () -> "the journal was not read to its end");
+        }
+        return Map.copyOf(deadlines);
+    }
+
+    /** Keys whose EXPIRE event in the store's journal was made on this host (not replicated). */
+    private static java.util.Set<String> expiredLocally(Host h, StoreMap<String, String> map) {
+        java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long end = lastSequence(h, map);
+        try (dev.statestore.Subscription s = map.subscribe(dev.statestore.Position.START, e -> {
+            if (e.type() == dev.statestore.ChangeType.EXPIRE && !e.replicated()) {
+                keys.add(e.key());
+            }
+        })) {
+            Host.await(() -> s.lastSequence() >= end, Duration.ofSeconds(10), () -> "the journal was not read to its end");
+        }
+        return keys;
+    }
+
+    private static long lastSequence(Host h, StoreMap<String, String> map) {
+        return h.store().admin().stats(map.name()).journal().lastSequence();
     }
 
     @Test
