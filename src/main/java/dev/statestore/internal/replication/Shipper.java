@@ -14,7 +14,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -96,25 +95,46 @@ final class Shipper implements AutoCloseable {
         this.completeThrough = resumeAfter;
     }
 
-    /** Ships every entry of the store as it is now, tagged with {@code sequence}; waits for Kafka's acknowledgement. */
+    /**
+     * Ships every entry of the store as it is now, tagged with {@code sequence}, with its deadline
+     * when the store's values carry one (expired entries are left out); waits for Kafka's
+     * acknowledgement.
+     */
     static long snapshot(StoreMap<Object, Object> map, Producer<byte[], byte[]> producer, String topic, String hostId,
                          String journal, byte[] metadata, long sequence, ReplicationMeters meters) throws Exception {
         byte[] origin = Wire.bytes(hostId);
         byte[] journalId = Wire.bytes(journal);
-        int i = 0;
+        int[] count = {0};
         java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-        for (Map.Entry<Object, Object> e : map.entrySet()) {
-            byte[] key = map.keyCodec().encode(e.getKey());
-            byte[] value = map.valueCodec().encode(e.getValue());
-            sent.add(producer.send(record(topic, key, value, ChangeType.PUT, origin, journalId, sequence, i++, metadata,
-                    NO_DEADLINE)));
-        }
+        ChronicleStoreMap<?, ?, ?, ?> stored = (ChronicleStoreMap<?, ?, ?, ?>) map;
+        boolean stamped = stored.expiring();
+        long now = System.currentTimeMillis();
+        forEachEncoded(stored, (key, storedValue) -> {
+            byte[] value = storedValue;
+            long deadline = NO_DEADLINE;
+            if (stamped) {
+                if (StampLayout.expired(storedValue, now)) {
+                    return;
+                }
+                deadline = StampLayout.deadline(storedValue);
+                value = StampLayout.payload(storedValue);
+            }
+            sent.add(producer.send(record(topic, key, value, ChangeType.PUT, origin, journalId, sequence, count[0]++,
+                    metadata, deadline)));
+        });
         producer.flush();
         for (java.util.concurrent.Future<?> f : sent) {
             f.get(); // throws the send's failure: the snapshot is taken again
         }
-        meters.shipped(map.name(), i);
-        return i;
+        meters.shipped(map.name(), count[0]);
+        return count[0];
+    }
+
+    /** Every stored entry of {@code map} as the journal encodes it (a stamped value with its header). */
+    private static <KS, VS> void forEachEncoded(ChronicleStoreMap<?, ?, KS, VS> map,
+                                                java.util.function.BiConsumer<byte[], byte[]> action) {
+        map.forEachStored(e -> action.accept(map.keyConversion().bytesOf(e.getKey()),
+                map.valueConversion().bytesOf(e.getValue())));
     }
 
     /** Starts the guard and the reader. */

@@ -113,11 +113,12 @@ class ReplicationTest {
         try (Host a = host("host-a"); Host b = host("host-b")) {
             StoreMap<String, String> onA = a.store().map("leases", String.class, String.class,
                     MapOptions.builder().ttl(Duration.ofHours(1)).perEntryTtl(true).build());
+            onA.put("long", "the store's ttl"); // deadline: A's clock at the put + 1 h; shipped in A's first snapshot
             a.startAgent();
             b.startAgent();
-            onA.put("long", "the store's ttl"); // deadline: A's clock at the put + 1 h
-            onA.put("short", "3 s", Duration.ofSeconds(3));
             StoreMap<String, String> onB = b.map("leases");
+            Host.await(() -> onB.get("long") != null, Host.START, () -> "B never got the entry A had before replication");
+            onA.put("short", "3 s", Duration.ofSeconds(3)); // shipped from A's journal
             Host.await(() -> onB.get("short") != null && onB.get("long") != null, Host.START,
                     () -> "B never got the entries: " + Map.copyOf(onB));
 
