@@ -5,11 +5,14 @@ import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.codec.StandInCodec;
 import dev.statestore.internal.journal.ChangeCause;
 import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.internal.map.DefaultStateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -19,6 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +41,10 @@ import java.util.function.Function;
  * journal event is marked replicated (never shipped again); a change whose (origin, sequence,
  * index) is not newer than the newest applied from that origin in the partition is dropped. A store
  * this host lacks is created from the types and options of the record's {@code statestore.store}
- * header. A PUT with a {@link Wire#DEADLINE} keeps that absolute deadline. Offsets are stored every 200 ms and on close: a crash
- * re-applies at most that much, in order, which ends in the same state.
+ * header (JSON records and user codecs through a {@link StandInCodec} that records the origin's
+ * type names, since only the application has their classes). A PUT with a {@link Wire#DEADLINE}
+ * keeps that absolute deadline. Offsets are stored every 200 ms and on close: a crash re-applies
+ * at most that much, in order, which ends in the same state.
  */
 final class Applier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -203,12 +209,12 @@ final class Applier implements AutoCloseable {
         }
         try {
             StoreMap<Object, Object> map = map(name, state, r);
-            Object key = map.keyCodec().decode(r.key());
+            Object key = exactly(map.keyCodec(), r.key());
             Origin origin = new Origin(originHost, sequence);
             if (r.value() == null) {
                 ChangeCause.replicating(origin, () -> map.remove(key));
             } else {
-                Object value = map.valueCodec().decode(r.value());
+                Object value = exactly(map.valueCodec(), r.value());
                 long deadline = Wire.number(r.headers(), Wire.DEADLINE, Shipper.NO_DEADLINE);
                 if (deadline == Shipper.NO_DEADLINE) {
                     ChangeCause.replicating(origin, () -> map.put(key, value));
@@ -225,6 +231,19 @@ final class Applier implements AutoCloseable {
         state.applied(tp.partition(), r.offset(), counter, sequence, index);
         meters.applied(name, 1);
         return true;
+    }
+
+    /**
+     * The value that the store's codec encodes back to {@code bytes} exactly. A store of JSON records
+     * is attached here with the JSON tree codec (this process lacks the record classes), and a tree
+     * does not always write back the bytes it was read from (a BigDecimal read as a double, for
+     * one): its bytes go in as a raw JSON value, written verbatim. Other codecs are exact already.
+     */
+    private static Object exactly(dev.statestore.Codec<?> codec, byte[] bytes) {
+        if (codec.type() == JsonNode.class) {
+            return JsonNodeFactory.instance.rawValueNode(new RawValue(new String(bytes, StandardCharsets.UTF_8)));
+        }
+        return codec.decode(bytes);
     }
 
     /** The store, attached, or created as the record's origin describes it. */
@@ -252,13 +271,8 @@ final class Applier implements AutoCloseable {
         if (meta == null) {
             throw new IllegalStateException("its records carry no store description: create the store on this host");
         }
-        dev.statestore.Codec keys = BuiltinCodecs.byId(meta.path("keyCodec").asText());
-        dev.statestore.Codec values = BuiltinCodecs.byId(meta.path("valueCodec").asText());
-        if (keys == null || values == null) {
-            throw new IllegalStateException("host " + origin + " has it as " + meta.path("keyType").asText() + " -> "
-                    + meta.path("valueType").asText() + ", which only an application knows: open the store on this host"
-                    + " with those types once (StateStore.map), and replication fills it");
-        }
+        dev.statestore.Codec keys = codec(meta.path("keyCodec").asText(), meta.path("keyType").asText());
+        dev.statestore.Codec values = codec(meta.path("valueCodec").asText(), meta.path("valueType").asText());
         MapOptions.Builder b = MapOptions.builder()
                 .entries(meta.path("entries").asLong())
                 .averageKeySize(meta.path("averageKeySize").asInt())
@@ -278,7 +292,18 @@ final class Applier implements AutoCloseable {
         }
         state.createdByReplication(true); // before the store exists: its shipper must not ship it back as a snapshot
         store.map(name, keys, values, b.build());
-        LOG.info("replication: created store '{}' ({} -> {}) as host {} has it", name, keys.id(), values.id(), origin);
+        LOG.info("replication: created store '{}' ({} -> {}) as host {} has it", name, keys, values, origin);
+    }
+
+    /**
+     * The codec to create a store of codec {@code id} and Java type {@code typeName} with: a built-in
+     * one, or for JSON records and user codecs (whose classes only the application has) the generic
+     * codec standing in for them, recording {@code typeName} so that the application opens the
+     * store later with its own types.
+     */
+    private static dev.statestore.Codec<?> codec(String id, String typeName) {
+        dev.statestore.Codec<?> builtin = BuiltinCodecs.byId(id);
+        return builtin != null ? builtin : new StandInCodec<>(DefaultStateStore.genericCodec(id), typeName);
     }
 
     private void resumePaused(long now) {

@@ -137,6 +137,72 @@ class ReplicationTest {
         }
     }
 
+    /** A key type only the application has: the agents never load it. */
+    public record Account(String tenant, long id) {
+    }
+
+    /** A value type only the application has; a BigDecimal that a double would round. */
+    public record Session(String user, int visits, java.math.BigDecimal balance) {
+    }
+
+    @Test
+    void aStoreOfJsonRecordsIsCreatedOnAHostThatLacksItAndOpensThereWithTheApplicationsTypes() {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            StoreMap<Account, Session> onA = a.store().map("sessions", Account.class, Session.class);
+            Session ada = new Session("ada", 3, new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+            onA.put(new Account("t1", 42), ada); // shipped in A's first snapshot
+            a.startAgent();
+            b.startAgent();
+            Host.await(() -> b.has("sessions"), Host.START, () -> "B never created the store; its log:\n"
+                    + String.join("\n", b.log()));
+            // the application on B opens the store the agent created with its own types, as on A
+            StoreMap<Account, Session> onB = b.store().map("sessions", Account.class, Session.class);
+            Host.await(() -> ada.equals(onB.get(new Account("t1", 42))), Host.START, () -> "B has " + Map.copyOf(onB));
+            Session bob = new Session("bob", 1, new java.math.BigDecimal("12345678901234567890.000000000000000001"));
+            onA.put(new Account("t1", 43), bob); // shipped from A's journal
+            Host.await(() -> bob.equals(onB.get(new Account("t1", 43))), Duration.ofSeconds(10),
+                    () -> "B has " + Map.copyOf(onB));
+            onA.remove(new Account("t1", 42));
+            Host.await(() -> onB.get(new Account("t1", 42)) == null, Duration.ofSeconds(10), () -> "the removal never reached B");
+            assertEquals(Map.copyOf(onA), Map.copyOf(onB));
+
+            // the same for a store of a user codec
+            StoreMap<String, java.util.UUID> tokensOnA = a.store().map("tokens", dev.statestore.Codec.string(), UUID_CODEC,
+                    MapOptions.defaults());
+            java.util.UUID token = java.util.UUID.randomUUID();
+            tokensOnA.put("ada", token);
+            Host.await(() -> b.has("tokens"), Duration.ofSeconds(30), () -> "B never created the store of a user codec");
+            StoreMap<String, java.util.UUID> tokensOnB = b.store().map("tokens", dev.statestore.Codec.string(), UUID_CODEC,
+                    MapOptions.defaults());
+            Host.await(() -> token.equals(tokensOnB.get("ada")), Duration.ofSeconds(10), () -> "B has " + Map.copyOf(tokensOnB));
+        }
+    }
+
+    /** A user codec: only the application has it. */
+    private static final dev.statestore.Codec<java.util.UUID> UUID_CODEC = new dev.statestore.Codec<>() {
+        @Override
+        public String id() {
+            return "test-uuid";
+        }
+
+        @Override
+        public Class<java.util.UUID> type() {
+            return java.util.UUID.class;
+        }
+
+        @Override
+        public byte[] encode(java.util.UUID value) {
+            return java.nio.ByteBuffer.allocate(16).putLong(value.getMostSignificantBits())
+                    .putLong(value.getLeastSignificantBits()).array();
+        }
+
+        @Override
+        public java.util.UUID decode(byte[] bytes) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            return new java.util.UUID(b.getLong(), b.getLong());
+        }
+    };
+
     /** Per key, the deadline (epoch millis) of its newest PUT in the store's journal, as stored. */
     private static Map<String, Long> newestDeadlines(Host h, StoreMap<String, String> map) {
         Map<String, Long> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
