@@ -39,18 +39,19 @@ import java.util.function.Function;
  * resumed at the offset stored in its store's {@link ReplicationState}, or read from its start.
  * Records are applied in partition order, each inside {@link ChangeCause#replicating} so that its
  * journal event is marked replicated (never shipped again); a change whose (origin, sequence,
- * index) is not newer than the newest applied from that origin in the partition is dropped. A store
+ * index) is not newer than the newest applied from that origin in the partition is dropped, and so
+ * is this host's own change when it is still what the host holds ({@link OwnChanges}). A store
  * this host lacks is created from the types and options of the record's {@code statestore.store}
  * header (JSON records and user codecs through a {@link StandInCodec} that records the origin's
  * type names, since only the application has their classes). A PUT with a {@link Wire#DEADLINE}
- * keeps that absolute deadline. Offsets are stored every 200 ms and on close: a crash re-applies
- * at most that much, in order, which ends in the same state.
+ * keeps that absolute deadline. Offsets are stored every 200 ms by {@link Replication}'s saver
+ * (never on this thread: a forced write can take long, and the applying would wait) and on close:
+ * a crash re-applies at most that much, in order, which ends in the same state.
  */
 final class Applier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DISCOVERY_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final long SAVE_NANOS = Duration.ofMillis(200).toNanos();
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final DefaultStateStore store;
@@ -61,6 +62,7 @@ final class Applier implements AutoCloseable {
     private final Map<TopicPartition, String> assigned = new HashMap<>();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<String, StoreMap<Object, Object>> maps = new HashMap<>();
+    private final Map<String, OwnChanges> owns = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastContactNanos = System.nanoTime();
@@ -92,7 +94,6 @@ final class Applier implements AutoCloseable {
 
     private void run() {
         long nextDiscovery = 0;
-        long nextSave = System.nanoTime() + SAVE_NANOS;
         try {
             while (running) {
                 long now = System.nanoTime();
@@ -106,10 +107,6 @@ final class Applier implements AutoCloseable {
                 } else {
                     apply(consumer.poll(Duration.ofMillis(100)));
                     updateLag();
-                }
-                if (System.nanoTime() - nextSave >= 0) {
-                    saveAll();
-                    nextSave = System.nanoTime() + SAVE_NANOS;
                 }
             }
         } catch (WakeupException e) {
@@ -189,6 +186,10 @@ final class Applier implements AutoCloseable {
                     break;
                 }
             }
+            OwnChanges own = owns.get(name);
+            if (own != null) {
+                own.batchDone();
+            }
         }
     }
 
@@ -209,6 +210,11 @@ final class Applier implements AutoCloseable {
         }
         try {
             StoreMap<Object, Object> map = map(name, state, r);
+            OwnChanges own = owns.get(name);
+            if (own.mine(config.hostId(), originHost, journal) && own.skip(sequence)) {
+                state.applied(tp.partition(), r.offset(), counter, sequence, index); // already what this host holds
+                return true;
+            }
             Object key = exactly(map.keyCodec(), r.key());
             Origin origin = new Origin(originHost, sequence);
             if (r.value() == null) {
@@ -223,6 +229,7 @@ final class Applier implements AutoCloseable {
                     ChangeCause.replicating(origin, () -> stamped.putUntil(key, value, deadline));
                 }
             }
+            own.applied();
         } catch (RuntimeException e) {
             error(name, "store '" + name + "': applying offset " + r.offset() + " of partition " + tp.partition()
                     + " failed, tried again in 1 s: " + e.getMessage());
@@ -256,6 +263,9 @@ final class Applier implements AutoCloseable {
             create(name, state, Wire.text(r.headers(), Wire.STORE), Wire.text(r.headers(), Wire.ORIGIN));
         }
         map = store.existing(name);
+        dev.statestore.internal.journal.Journal journal = ((ChronicleStoreMap<?, ?, ?, ?>) map).journal();
+        owns.put(name, new OwnChanges(Replication.journalId(store.metadata(name)),
+                journal == null ? () -> Long.MAX_VALUE : journal::lastSequence));
         maps.put(name, map);
         return map;
     }
