@@ -63,6 +63,7 @@ final class Applier implements AutoCloseable {
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<String, StoreMap<Object, Object>> maps = new HashMap<>();
     private final Map<String, OwnChanges> owns = new HashMap<>();
+    private final ChangeHeaders headers = new ChangeHeaders();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastContactNanos = System.nanoTime();
@@ -195,15 +196,17 @@ final class Applier implements AutoCloseable {
 
     /** Applies one record; false when it failed and is to be tried again. */
     private boolean applyOne(String name, ReplicationState state, TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
-        String originHost = Wire.text(r.headers(), Wire.ORIGIN);
-        long sequence = Wire.number(r.headers(), Wire.SEQUENCE, -1);
+        ChangeHeaders h = headers;
+        h.read(r.headers());
+        String originHost = h.origin();
+        long sequence = h.sequence();
         if (originHost == null || sequence < 0 || r.key() == null) {
             state.skipped(tp.partition(), r.offset()); // not a statestore change
             return true;
         }
-        long index = Wire.number(r.headers(), Wire.INDEX, 0);
-        String journal = Wire.text(r.headers(), Wire.JOURNAL);
-        String counter = journal == null ? originHost : originHost + " " + journal; // whose sequences these are
+        long index = h.index();
+        String journal = h.journal();
+        String counter = h.counter();
         if (!state.isNew(tp.partition(), counter, sequence, index)) {
             state.skipped(tp.partition(), r.offset());
             return true;
@@ -221,7 +224,7 @@ final class Applier implements AutoCloseable {
                 ChangeCause.replicating(origin, () -> map.remove(key));
             } else {
                 Object value = exactly(map.valueCodec(), r.value());
-                long deadline = Wire.number(r.headers(), Wire.DEADLINE, Shipper.NO_DEADLINE);
+                long deadline = h.deadline();
                 if (deadline == Shipper.NO_DEADLINE) {
                     ChangeCause.replicating(origin, () -> map.put(key, value));
                 } else { // the origin's absolute deadline, not one from now: every host expires the entry at once

@@ -159,7 +159,9 @@ public final class Replication implements AutoCloseable {
         StoreStats.JournalStats journal = store.admin().stats(name).journal();
         long guard = journal.subscriptions().stream().filter(s -> s.name().equals(Shipper.GUARD))
                 .mapToLong(StoreStats.SubscriptionStats::position).findFirst().orElse(-2);
-        byte[] metadata = Files.readAllBytes(StoreFiles.storeDir(store.dataDir(), name).resolve(StoreMetadata.FILE_NAME));
+        // without store.json's indentation: every record carries it, and every host's consumer copies it per record
+        byte[] metadata = JSON.writeValueAsBytes(JSON.readTree(
+                Files.readAllBytes(StoreFiles.storeDir(store.dataDir(), name).resolve(StoreMetadata.FILE_NAME))));
         String journalId = journalId(meta);
         long resume;
         if (guard >= 0 || state.snapshotThrough() >= 0 || state.createdByReplication()) {

@@ -52,14 +52,4 @@ final class Wire {
         Header h = headers.lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
-
-    /** The header's number (8 or 4 bytes), or {@code fallback} when absent or malformed. */
-    static long number(Headers headers, String name, long fallback) {
-        Header h = headers.lastHeader(name);
-        if (h == null || h.value() == null) {
-            return fallback;
-        }
-        byte[] v = h.value();
-        return v.length == 8 ? ByteBuffer.wrap(v).getLong() : v.length == 4 ? ByteBuffer.wrap(v).getInt() : fallback;
-    }
 }
