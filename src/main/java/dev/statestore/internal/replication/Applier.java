@@ -189,7 +189,7 @@ final class Applier implements AutoCloseable {
             }
             OwnChanges own = owns.get(name);
             if (own != null) {
-                own.batchDone();
+                own.batchDone(System.nanoTime());
             }
         }
     }

@@ -17,20 +17,27 @@ import java.util.function.LongSupplier;
  * write per own change.
  *
  * <p>Kept per store, not per key (no memory per key): {@code appliedThrough}, an upper bound of
- * the local journal sequence of the applier's latest change to the store, read from the journal
- * after each batch of records the applier polled ({@link #batchDone}: one read per batch, not one
- * per change). An own change of sequence {@code s} is skipped when the applier has changed nothing
- * since that read and {@code s > appliedThrough}: every applied change came before it. The bound
- * starts at the journal's last sequence when the applier attaches the store (changes applied by
- * an earlier run are before it). Being coarse (per store, per batch), it errs only towards applying
- * again: a store written on one host at a time skips every own change, a store written on several
- * hosts at once applies most of them again, as before this existed.
+ * the local journal sequence of the applier's latest change to the store. An own change of sequence
+ * {@code s} is skipped when the applier has changed nothing since the bound was read and
+ * {@code s > appliedThrough}: every applied change came before it. The bound starts at the
+ * journal's last sequence when the applier attaches the store (changes applied by an earlier run
+ * are before it), and is raised after a batch of records ({@link #batchDone}) only when the store
+ * has own changes to decide and at most every {@value #RAISE_EVERY_MILLIS} ms: reading the
+ * journal's last sequence is a scan of Chronicle Queue's index, and reading it after every polled
+ * batch on a host that only receives changes cost more lag than it saved. Being coarse (per store,
+ * per read), it errs only towards applying again: a store written on one host at a time skips
+ * every own change, a store written on several hosts at once applies many of them again, as before
+ * this existed.
  */
 final class OwnChanges {
+    static final long RAISE_EVERY_MILLIS = 50;
+
     private final String journalId;
     private final LongSupplier lastSequence;
     private long appliedThrough;
     private boolean appliedSince;
+    private boolean ownSeen;
+    private long raisedNanos;
 
     /**
      * @param journalId this host's current journal of the store (own changes of a deleted and
@@ -41,11 +48,14 @@ final class OwnChanges {
         this.journalId = journalId;
         this.lastSequence = lastSequence;
         this.appliedThrough = lastSequence.getAsLong();
+        this.raisedNanos = System.nanoTime();
     }
 
     /** Whether the change, from {@code originHost}'s journal {@code journal}, was made on this host ({@code hostId}). */
     boolean mine(String hostId, String originHost, String journal) {
-        return hostId.equals(originHost) && journalId.equals(journal);
+        boolean mine = hostId.equals(originHost) && journalId.equals(journal);
+        ownSeen |= mine;
+        return mine;
     }
 
     /** The applier changed the store (a remote change, or an own change applied again). */
@@ -53,11 +63,12 @@ final class OwnChanges {
         appliedSince = true;
     }
 
-    /** After a batch of records: the bound is raised past what the applier changed. */
-    void batchDone() {
-        if (appliedSince) {
+    /** After a batch of records, at {@code nowNanos}: the bound is raised past what the applier changed, when due. */
+    void batchDone(long nowNanos) {
+        if (appliedSince && ownSeen && nowNanos - raisedNanos >= RAISE_EVERY_MILLIS * 1_000_000L) {
             appliedThrough = lastSequence.getAsLong();
             appliedSince = false;
+            raisedNanos = nowNanos;
         }
     }
 
