@@ -187,10 +187,6 @@ final class Applier implements AutoCloseable {
                     break;
                 }
             }
-            OwnChanges own = owns.get(name);
-            if (own != null) {
-                own.batchDone(System.nanoTime());
-            }
         }
     }
 
@@ -267,8 +263,10 @@ final class Applier implements AutoCloseable {
         }
         map = store.existing(name);
         dev.statestore.internal.journal.Journal journal = ((ChronicleStoreMap<?, ?, ?, ?>) map).journal();
-        owns.put(name, new OwnChanges(Replication.journalId(store.metadata(name)),
-                journal == null ? () -> Long.MAX_VALUE : journal::lastSequence));
+        owns.put(name, journal == null
+                ? new OwnChanges(Replication.journalId(store.metadata(name)), Long.MAX_VALUE, () -> Long.MAX_VALUE)
+                : new OwnChanges(Replication.journalId(store.metadata(name)), journal.lastSequence(),
+                        journal::lastAppendedByThisThread));
         maps.put(name, map);
         return map;
     }

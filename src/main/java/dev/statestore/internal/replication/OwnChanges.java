@@ -16,64 +16,45 @@ import java.util.function.LongSupplier;
  * comes later and is decided then): {@code w} is skipped, which saves a journal write and a map
  * write per own change.
  *
- * <p>Kept per store, not per key (no memory per key): {@code appliedThrough}, an upper bound of
- * the local journal sequence of the applier's latest change to the store. An own change of sequence
- * {@code s} is skipped when the applier has changed nothing since the bound was read and
- * {@code s > appliedThrough}: every applied change came before it. The bound starts at the
- * journal's last sequence when the applier attaches the store (changes applied by an earlier run
- * are before it), and is raised after a batch of records ({@link #batchDone}) only when the store
- * has own changes to decide and at most every {@value #RAISE_EVERY_MILLIS} ms: reading the
- * journal's last sequence is a scan of Chronicle Queue's index, and reading it after every polled
- * batch on a host that only receives changes cost more lag than it saved. Being coarse (per store,
- * per read), it errs only towards applying again: a store written on one host at a time skips
- * every own change, a store written on several hosts at once applies many of them again, as before
- * this existed.
+ * <p>Kept per store, not per key (no memory per key): {@code appliedThrough}, the local journal
+ * sequence of the applier's latest change to the store, read after each change it applies from the
+ * applier thread's own appender ({@code Journal.lastAppendedByThisThread}, a field read). An own
+ * change of sequence {@code s} is skipped when {@code s > appliedThrough}: every change the applier
+ * made came before it. It starts at the journal's last sequence when the applier attaches the store
+ * (changes applied by an earlier run are before it). Being per store, it errs only towards applying
+ * again: a store written on one host at a time skips every own change; on a store written on
+ * several hosts at once, an own change is applied again whenever the applier changed any key of the
+ * store after it was made, as every own change was before this existed.
  */
 final class OwnChanges {
-    static final long RAISE_EVERY_MILLIS = 50;
-
     private final String journalId;
-    private final LongSupplier lastSequence;
+    private final LongSupplier appliedByApplier;
     private long appliedThrough;
-    private boolean appliedSince;
-    private boolean ownSeen;
-    private long raisedNanos;
 
     /**
      * @param journalId this host's current journal of the store (own changes of a deleted and
      *     re-created store count in another journal and are applied as any other)
-     * @param lastSequence the local journal's last sequence
+     * @param journalEnd the local journal's last sequence, now
+     * @param appliedByApplier the sequence of the newest journal event the applier's thread appended
      */
-    OwnChanges(String journalId, LongSupplier lastSequence) {
+    OwnChanges(String journalId, long journalEnd, LongSupplier appliedByApplier) {
         this.journalId = journalId;
-        this.lastSequence = lastSequence;
-        this.appliedThrough = lastSequence.getAsLong();
-        this.raisedNanos = System.nanoTime();
+        this.appliedByApplier = appliedByApplier;
+        this.appliedThrough = journalEnd;
     }
 
     /** Whether the change, from {@code originHost}'s journal {@code journal}, was made on this host ({@code hostId}). */
     boolean mine(String hostId, String originHost, String journal) {
-        boolean mine = hostId.equals(originHost) && journalId.equals(journal);
-        ownSeen |= mine;
-        return mine;
+        return hostId.equals(originHost) && journalId.equals(journal);
     }
 
-    /** The applier changed the store (a remote change, or an own change applied again). */
+    /** The applier changed the store (a remote change, or an own change applied again); on the applier's thread. */
     void applied() {
-        appliedSince = true;
-    }
-
-    /** After a batch of records, at {@code nowNanos}: the bound is raised past what the applier changed, when due. */
-    void batchDone(long nowNanos) {
-        if (appliedSince && ownSeen && nowNanos - raisedNanos >= RAISE_EVERY_MILLIS * 1_000_000L) {
-            appliedThrough = lastSequence.getAsLong();
-            appliedSince = false;
-            raisedNanos = nowNanos;
-        }
+        appliedThrough = Math.max(appliedThrough, appliedByApplier.getAsLong());
     }
 
     /** Whether this host's own change of journal sequence {@code sequence} is already what it holds. */
     boolean skip(long sequence) {
-        return !appliedSince && sequence > appliedThrough;
+        return sequence > appliedThrough;
     }
 }

@@ -4,13 +4,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OwnChangesTest {
-    private final AtomicLong journalEnd = new AtomicLong(10);
-    private final OwnChanges own = new OwnChanges("2026-12-05T00:00:00Z/42", journalEnd::get);
+    /** The newest journal event the applier's thread appended. */
+    private final AtomicLong appended = new AtomicLong(-1);
+    private final OwnChanges own = new OwnChanges("2026-12-05T00:00:00Z/42", 10, appended::get);
 
     @Test
     void onlyChangesOfThisHostsCurrentJournalAreItsOwn() {
@@ -28,37 +28,13 @@ class OwnChangesTest {
 
     @Test
     void anOwnChangeMadeBeforeAChangeTheApplierMadeIsAppliedAgain() {
-        long now = System.nanoTime() + MILLIS_50;
-        assertTrue(own.mine("host-a", "host-a", "2026-12-05T00:00:00Z/42"));
-        journalEnd.set(20);
-        own.applied(); // a remote change, journaled here at a sequence <= 20
+        appended.set(20);
+        own.applied(); // a remote change, journaled here at 20
         assertFalse(own.skip(15), "the applier may have changed its key after it: applied again, so the hosts converge");
-        own.batchDone(now);
         assertFalse(own.skip(19));
         assertTrue(own.skip(21), "made after every change the applier made");
-
-        journalEnd.set(30);
+        appended.set(-1); // a store the applier's thread never appended to: the bound never goes back
         own.applied();
-        own.batchDone(now + 1);
-        assertFalse(own.skip(31), "the bound is raised at most every 50 ms: until then own changes are applied again");
-        own.batchDone(now + MILLIS_50);
-        assertTrue(own.skip(31));
+        assertTrue(own.skip(21));
     }
-
-    @Test
-    void aHostThatOnlyReceivesChangesNeverReadsTheJournalsEnd() {
-        int[] reads = {0};
-        OwnChanges receiving = new OwnChanges("j", () -> {
-            reads[0]++;
-            return 10;
-        });
-        for (int i = 0; i < 3; i++) {
-            assertFalse(receiving.mine("host-b", "host-a", "j"));
-            receiving.applied();
-            receiving.batchDone(System.nanoTime() + (i + 1) * MILLIS_50);
-        }
-        assertEquals(1, reads[0], "read once, when the applier attached the store");
-    }
-
-    private static final long MILLIS_50 = OwnChanges.RAISE_EVERY_MILLIS * 1_000_000L;
 }
