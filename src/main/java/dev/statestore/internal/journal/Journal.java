@@ -581,6 +581,19 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * The sequence of the newest event the calling thread appended, or -1 when it appended none: a
+     * field read, where {@link #lastSequence} scans the queue's index (the replication applier reads
+     * it after every change it applies).
+     */
+    public long lastAppendedByThisThread() {
+        try {
+            return appenders.get().lastIndexAppended();
+        } catch (IllegalStateException e) { // Chronicle's "no messages written": nothing appended yet
+            return -1;
+        }
+    }
+
     /** The sequence of the newest event, or -1 when the journal is empty. */
     public long lastSequence() {
         long last;

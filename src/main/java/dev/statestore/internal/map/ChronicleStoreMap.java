@@ -175,6 +175,16 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     public abstract boolean expiring();
 
     /**
+     * Puts with an absolute deadline (epoch millis; {@code StampLayout.NEVER}: none) instead of one
+     * computed from now: the replication applier keeps the deadline the origin host stamped, so
+     * every host expires the entry at the same instant. A store without expiry holds no deadline
+     * and puts the value as {@link #put} does.
+     */
+    public V putUntil(K key, V value, long deadlineMillis) {
+        return put(key, value);
+    }
+
+    /**
      * Removes every expired entry, journaled as {@link ChangeType#EXPIRE}; the caller is the
      * store's one sweeper. Nothing for a store without expiry.
      *
@@ -301,6 +311,22 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
 
     @Override
     public Subscription subscribe(Position position, ChangeListener<K, V> listener, SubscribeOptions options) {
+        return subscribe(position, listener, options, keys.codec, values.eventCodec());
+    }
+
+    /**
+     * As {@link #subscribe(Position, ChangeListener, SubscribeOptions)}, with keys and values as the
+     * journal stores them: a stamped store's values keep their {@link dev.statestore.internal.cache.StampLayout}
+     * header (the deadline the replication shipper carries to other hosts), and nothing is decoded.
+     */
+    public Subscription subscribeStored(Position position, ChangeListener<byte[], byte[]> listener,
+                                        SubscribeOptions options) {
+        return subscribe(position, listener, options, dev.statestore.internal.codec.BuiltinCodecs.BYTES,
+                dev.statestore.internal.codec.BuiltinCodecs.BYTES);
+    }
+
+    private <EK, EV> Subscription subscribe(Position position, ChangeListener<EK, EV> listener, SubscribeOptions options,
+                                            Codec<EK> eventKeys, Codec<EV> eventValues) {
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(options, "options");
@@ -310,10 +336,9 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         }
         NamedPosition named = position.kind() == Position.Kind.NAMED
                 ? NamedPosition.acquire(name, storeDir, position.name(), modes) : null;
-        JournalSubscription<K, V> subscription;
+        JournalSubscription<EK, EV> subscription;
         try {
-            subscription = JournalSubscription.start(journal, keys.codec, values.eventCodec(), position, listener, options,
-                    named);
+            subscription = JournalSubscription.start(journal, eventKeys, eventValues, position, listener, options, named);
         } catch (RuntimeException e) {
             if (named != null) {
                 named.close();

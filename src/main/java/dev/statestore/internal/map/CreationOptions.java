@@ -4,6 +4,7 @@ import dev.statestore.Codec;
 import dev.statestore.MapOptions;
 import dev.statestore.internal.chronicle.ChronicleMapInternals;
 import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.codec.StandInCodec;
 import dev.statestore.internal.files.StoreMetadata;
 import dev.statestore.internal.platform.ProcessIdentity;
 import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
@@ -29,8 +30,9 @@ final class CreationOptions {
     static StoreMetadata conclude(String name, Codec<?> keyCodec, Codec<?> valueCodec, MapOptions options) {
         checkCombinations(name, options);
         boolean stamped = options.resolvedExpiring() || options.resolvedMaxEntries() > 0 || options.resolvedMaxBytes() > 0;
-        StoreMetadata meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(), keyCodec.type().getName(),
-                valueCodec.id(), valueCodec.type().getName(), options.resolvedEntries(),
+        StoreMetadata meta = new StoreMetadata(StoreMetadata.FORMAT, name, keyCodec.id(),
+                StandInCodec.recordedTypeName(keyCodec), valueCodec.id(), StandInCodec.recordedTypeName(valueCodec),
+                options.resolvedEntries(),
                 options.resolvedAverageKeySize(), options.resolvedAverageValueSize(),
                 options.resolvedMaxGrowth(), options.resolvedJournal(), options.resolvedSync().name(),
                 options.resolvedJournalRoll().name(),

@@ -228,9 +228,13 @@ final class StampedStoreMap<K, V, KS> extends ChronicleStoreMap<K, V, KS, byte[]
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive, was " + ttl);
         }
+        return putUntil(key, value, StampLayout.deadlineAfter(System.currentTimeMillis(), Math.max(1, ttl.toMillis())));
+    }
+
+    @Override
+    public V putUntil(K key, V value, long deadlineMillis) {
         Objects.requireNonNull(value, "value");
-        long deadline = StampLayout.deadlineAfter(System.currentTimeMillis(), Math.max(1, ttl.toMillis()));
-        byte[] stored = stampedValues.toStored(value, deadline);
+        byte[] stored = stampedValues.toStored(value, deadlineMillis);
         long start = meters.start();
         V previous = stampedValues.decodeOrNull(update(storedKey(key), live -> stored));
         meters.recordPut(start);

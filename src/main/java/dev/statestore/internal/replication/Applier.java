@@ -5,10 +5,14 @@ import dev.statestore.MapOptions;
 import dev.statestore.StoreConfig;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.codec.BuiltinCodecs;
+import dev.statestore.internal.codec.StandInCodec;
 import dev.statestore.internal.journal.ChangeCause;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.internal.map.DefaultStateStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,6 +22,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,16 +39,19 @@ import java.util.function.Function;
  * resumed at the offset stored in its store's {@link ReplicationState}, or read from its start.
  * Records are applied in partition order, each inside {@link ChangeCause#replicating} so that its
  * journal event is marked replicated (never shipped again); a change whose (origin, sequence,
- * index) is not newer than the newest applied from that origin in the partition is dropped. A store
+ * index) is not newer than the newest applied from that origin in the partition is dropped, and so
+ * is this host's own change when it is still what the host holds ({@link OwnChanges}). A store
  * this host lacks is created from the types and options of the record's {@code statestore.store}
- * header (built-in key and value types only). Offsets are stored every 200 ms and on close: a crash
- * re-applies at most that much, in order, which ends in the same state.
+ * header (JSON records and user codecs through a {@link StandInCodec} that records the origin's
+ * type names, since only the application has their classes). A PUT with a {@link Wire#DEADLINE}
+ * keeps that absolute deadline. Offsets are stored every 200 ms by {@link Replication}'s saver
+ * (never on this thread: a forced write can take long, and the applying would wait) and on close:
+ * a crash re-applies at most that much, in order, which ends in the same state.
  */
 final class Applier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DISCOVERY_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final long SAVE_NANOS = Duration.ofMillis(200).toNanos();
     private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final DefaultStateStore store;
@@ -54,6 +62,8 @@ final class Applier implements AutoCloseable {
     private final Map<TopicPartition, String> assigned = new HashMap<>();
     private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final Map<String, StoreMap<Object, Object>> maps = new HashMap<>();
+    private final Map<String, OwnChanges> owns = new HashMap<>();
+    private final ChangeHeaders headers = new ChangeHeaders();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastContactNanos = System.nanoTime();
@@ -85,7 +95,6 @@ final class Applier implements AutoCloseable {
 
     private void run() {
         long nextDiscovery = 0;
-        long nextSave = System.nanoTime() + SAVE_NANOS;
         try {
             while (running) {
                 long now = System.nanoTime();
@@ -99,10 +108,6 @@ final class Applier implements AutoCloseable {
                 } else {
                     apply(consumer.poll(Duration.ofMillis(100)));
                     updateLag();
-                }
-                if (System.nanoTime() - nextSave >= 0) {
-                    saveAll();
-                    nextSave = System.nanoTime() + SAVE_NANOS;
                 }
             }
         } catch (WakeupException e) {
@@ -187,29 +192,43 @@ final class Applier implements AutoCloseable {
 
     /** Applies one record; false when it failed and is to be tried again. */
     private boolean applyOne(String name, ReplicationState state, TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
-        String originHost = Wire.text(r.headers(), Wire.ORIGIN);
-        long sequence = Wire.number(r.headers(), Wire.SEQUENCE, -1);
+        ChangeHeaders h = headers;
+        h.read(r.headers());
+        String originHost = h.origin();
+        long sequence = h.sequence();
         if (originHost == null || sequence < 0 || r.key() == null) {
             state.skipped(tp.partition(), r.offset()); // not a statestore change
             return true;
         }
-        long index = Wire.number(r.headers(), Wire.INDEX, 0);
-        String journal = Wire.text(r.headers(), Wire.JOURNAL);
-        String counter = journal == null ? originHost : originHost + " " + journal; // whose sequences these are
+        long index = h.index();
+        String journal = h.journal();
+        String counter = h.counter();
         if (!state.isNew(tp.partition(), counter, sequence, index)) {
             state.skipped(tp.partition(), r.offset());
             return true;
         }
         try {
             StoreMap<Object, Object> map = map(name, state, r);
-            Object key = map.keyCodec().decode(r.key());
+            OwnChanges own = owns.get(name);
+            if (own.mine(config.hostId(), originHost, journal) && own.skip(sequence)) {
+                state.applied(tp.partition(), r.offset(), counter, sequence, index); // already what this host holds
+                return true;
+            }
+            Object key = exactly(map.keyCodec(), r.key());
             Origin origin = new Origin(originHost, sequence);
             if (r.value() == null) {
                 ChangeCause.replicating(origin, () -> map.remove(key));
             } else {
-                Object value = map.valueCodec().decode(r.value());
-                ChangeCause.replicating(origin, () -> map.put(key, value));
+                Object value = exactly(map.valueCodec(), r.value());
+                long deadline = h.deadline();
+                if (deadline == Shipper.NO_DEADLINE) {
+                    ChangeCause.replicating(origin, () -> map.put(key, value));
+                } else { // the origin's absolute deadline, not one from now: every host expires the entry at once
+                    ChronicleStoreMap<Object, Object, ?, ?> stamped = (ChronicleStoreMap<Object, Object, ?, ?>) map;
+                    ChangeCause.replicating(origin, () -> stamped.putUntil(key, value, deadline));
+                }
             }
+            own.applied();
         } catch (RuntimeException e) {
             error(name, "store '" + name + "': applying offset " + r.offset() + " of partition " + tp.partition()
                     + " failed, tried again in 1 s: " + e.getMessage());
@@ -218,6 +237,19 @@ final class Applier implements AutoCloseable {
         state.applied(tp.partition(), r.offset(), counter, sequence, index);
         meters.applied(name, 1);
         return true;
+    }
+
+    /**
+     * The value that the store's codec encodes back to {@code bytes} exactly. A store of JSON records
+     * is attached here with the JSON tree codec (this process lacks the record classes), and a tree
+     * does not always write back the bytes it was read from (a BigDecimal read as a double, for
+     * one): its bytes go in as a raw JSON value, written verbatim. Other codecs are exact already.
+     */
+    private static Object exactly(dev.statestore.Codec<?> codec, byte[] bytes) {
+        if (codec.type() == JsonNode.class) {
+            return JsonNodeFactory.instance.rawValueNode(new RawValue(new String(bytes, StandardCharsets.UTF_8)));
+        }
+        return codec.decode(bytes);
     }
 
     /** The store, attached, or created as the record's origin describes it. */
@@ -230,6 +262,11 @@ final class Applier implements AutoCloseable {
             create(name, state, Wire.text(r.headers(), Wire.STORE), Wire.text(r.headers(), Wire.ORIGIN));
         }
         map = store.existing(name);
+        dev.statestore.internal.journal.Journal journal = ((ChronicleStoreMap<?, ?, ?, ?>) map).journal();
+        owns.put(name, journal == null
+                ? new OwnChanges(Replication.journalId(store.metadata(name)), Long.MAX_VALUE, () -> Long.MAX_VALUE)
+                : new OwnChanges(Replication.journalId(store.metadata(name)), journal.lastSequence(),
+                        journal::lastAppendedByThisThread));
         maps.put(name, map);
         return map;
     }
@@ -245,13 +282,8 @@ final class Applier implements AutoCloseable {
         if (meta == null) {
             throw new IllegalStateException("its records carry no store description: create the store on this host");
         }
-        dev.statestore.Codec keys = BuiltinCodecs.byId(meta.path("keyCodec").asText());
-        dev.statestore.Codec values = BuiltinCodecs.byId(meta.path("valueCodec").asText());
-        if (keys == null || values == null) {
-            throw new IllegalStateException("host " + origin + " has it as " + meta.path("keyType").asText() + " -> "
-                    + meta.path("valueType").asText() + ", which only an application knows: open the store on this host"
-                    + " with those types once (StateStore.map), and replication fills it");
-        }
+        dev.statestore.Codec keys = codec(meta.path("keyCodec").asText(), meta.path("keyType").asText());
+        dev.statestore.Codec values = codec(meta.path("valueCodec").asText(), meta.path("valueType").asText());
         MapOptions.Builder b = MapOptions.builder()
                 .entries(meta.path("entries").asLong())
                 .averageKeySize(meta.path("averageKeySize").asInt())
@@ -271,7 +303,18 @@ final class Applier implements AutoCloseable {
         }
         state.createdByReplication(true); // before the store exists: its shipper must not ship it back as a snapshot
         store.map(name, keys, values, b.build());
-        LOG.info("replication: created store '{}' ({} -> {}) as host {} has it", name, keys.id(), values.id(), origin);
+        LOG.info("replication: created store '{}' ({} -> {}) as host {} has it", name, keys, values, origin);
+    }
+
+    /**
+     * The codec to create a store of codec {@code id} and Java type {@code typeName} with: a built-in
+     * one, or for JSON records and user codecs (whose classes only the application has) the generic
+     * codec standing in for them, recording {@code typeName} so that the application opens the
+     * store later with its own types.
+     */
+    private static dev.statestore.Codec<?> codec(String id, String typeName) {
+        dev.statestore.Codec<?> builtin = BuiltinCodecs.byId(id);
+        return builtin != null ? builtin : new StandInCodec<>(DefaultStateStore.genericCodec(id), typeName);
     }
 
     private void resumePaused(long now) {

@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a {@link Shipper} per replicated store send local changes to {@code <prefix><store>}; one
  * {@link Applier} applies every store's topic here. Jobs: every second, stores not shipped yet
  * (new ones included) get a shipper, and failed shippers restart; every 100 ms the producer is
- * flushed and each shipper's acknowledged journal entry advances.
+ * flushed and each shipper's acknowledged journal entry advances; every 200 ms the applied offsets
+ * of the stores that changed are stored.
  *
  * <p>Kafka unreachable: local reads and writes go on (nothing here is on their path); changes
  * wait in the journal behind the shipper's guard subscription; the producer and the consumer
@@ -66,6 +67,7 @@ public final class Replication implements AutoCloseable {
     private final Map<String, String> shipErrors = new ConcurrentHashMap<>();
     private final Housekeeping maintenance = new Housekeeping("statestore-replication-maintenance");
     private final Housekeeping commits = new Housekeeping("statestore-replication-commit");
+    private final Housekeeping saves = new Housekeeping("statestore-replication-save");
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastAckNanos = System.nanoTime();
 
@@ -104,6 +106,7 @@ public final class Replication implements AutoCloseable {
             r.applier.start();
             r.maintenance.every("replication-shippers", Duration.ofSeconds(1), r::startShippers);
             r.commits.every("replication-commit", Duration.ofMillis(100), r::commit);
+            r.saves.every("replication-save", Duration.ofMillis(200), r::saveStates);
             LOG.info("replication on as host '{}': topics {}<store>, Kafka {}", config.hostId(), config.topicPrefix(),
                     config.kafka().get("bootstrap.servers"));
             return r;
@@ -156,8 +159,10 @@ public final class Replication implements AutoCloseable {
         StoreStats.JournalStats journal = store.admin().stats(name).journal();
         long guard = journal.subscriptions().stream().filter(s -> s.name().equals(Shipper.GUARD))
                 .mapToLong(StoreStats.SubscriptionStats::position).findFirst().orElse(-2);
-        byte[] metadata = Files.readAllBytes(StoreFiles.storeDir(store.dataDir(), name).resolve(StoreMetadata.FILE_NAME));
-        String journalId = meta.created() + "/" + meta.createdByPid();
+        // without store.json's indentation: every record carries it, and every host's consumer copies it per record
+        byte[] metadata = JSON.writeValueAsBytes(JSON.readTree(
+                Files.readAllBytes(StoreFiles.storeDir(store.dataDir(), name).resolve(StoreMetadata.FILE_NAME))));
+        String journalId = journalId(meta);
         long resume;
         if (guard >= 0 || state.snapshotThrough() >= 0 || state.createdByReplication()) {
             resume = Math.max(guard, state.snapshotThrough());
@@ -175,6 +180,11 @@ public final class Replication implements AutoCloseable {
         meters.lag(name, state, ReplicationState::totalLag);
         LOG.info("replication: store '{}' ships to {} after journal entry {}", name, topic, resume);
         return s;
+    }
+
+    /** Which journal of the store its sequences count in ({@link Wire#JOURNAL}): a store re-created starts a new one. */
+    static String journalId(StoreMetadata meta) {
+        return meta.created() + "/" + meta.createdByPid();
     }
 
     private void ensureTopic(String topic) throws InterruptedException, java.util.concurrent.TimeoutException {
@@ -204,6 +214,24 @@ public final class Replication implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.debug("replication: cannot read the config of topic {}: {}", topic, e.toString());
+        }
+    }
+
+    /** Stores what the applier applied ({@code <store>/replication.json}) for the stores that changed. */
+    void saveStates() {
+        for (ReplicationState s : states.values()) {
+            try {
+                if (store.metadata(s.store()) != null) { // not created yet: nothing applied
+                    s.saveIfChanged();
+                }
+            } catch (RuntimeException e) {
+                String message = e.getMessage();
+                if (!java.util.Objects.equals(message, s.lastError())) {
+                    LOG.warn("replication: {}", message);
+                    meters.error(s.store());
+                }
+                s.lastError(message);
+            }
         }
     }
 
@@ -267,6 +295,7 @@ public final class Replication implements AutoCloseable {
         }
         maintenance.close();
         commits.close();
+        saves.close();
         // what Kafka acknowledged is recorded, so a restart ships less again; at most 5 s (Kafka may be down)
         Thread lastCommit = new Thread(() -> {
             try {

@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * file, forced, and renamed over the old one (0600, or 0660 with {@code groupAccess}); a
  * {@code format} newer than this build's is refused.
  *
- * <p>Thread-safe: the applier and the agent's status both use it.
+ * <p>Thread-safe: the applier, the periodic saver and the agent's status use it.
  */
 final class ReplicationState {
     static final String FILE_NAME = "replication.json";
@@ -51,6 +51,7 @@ final class ReplicationState {
     private final Path file;
     private final FileModes modes;
     private final Map<Integer, Partition> partitions = new TreeMap<>();
+    private final Object saveLock = new Object();
     private boolean createdByReplication;
     private long snapshotThrough = -1;
     private String lastError;
@@ -200,32 +201,47 @@ final class ReplicationState {
         return root;
     }
 
-    /** Writes the state if it changed since the last save: temporary file, force, atomic rename. */
-    synchronized void saveIfChanged() {
-        if (!dirty) {
-            return;
-        }
-        dirty = false;
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(toJson());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        try {
-            Files.deleteIfExists(tmp);
-            modes.createFile(tmp);
-            Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
+    /**
+     * Writes the state if it changed since the last save: temporary file, force, atomic rename. The
+     * state is copied under its monitor and written outside it, so the applier recording changes
+     * never waits for the disk (a force took up to 0.7 s on a loaded machine here); {@link #saveLock}
+     * keeps two savers (the periodic one and the applier's last) from writing the file at once.
+     */
+    void saveIfChanged() {
+        synchronized (saveLock) {
+            byte[] bytes;
+            synchronized (this) {
+                if (!dirty) {
+                    return;
+                }
+                dirty = false;
+                try {
+                    bytes = JSON.writeValueAsBytes(toJson());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            dirty = true;
-            throw new StateStoreException("Store '" + store + "': cannot write " + file + " (" + e + "): check the"
-                    + " free space and permissions of the data directory", e);
+            try {
+                write(bytes);
+            } catch (IOException e) {
+                synchronized (this) {
+                    dirty = true;
+                }
+                throw new StateStoreException("Store '" + store + "': cannot write " + file + " (" + e + "): check the"
+                        + " free space and permissions of the data directory", e);
+            }
         }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        modes.createFile(tmp);
+        Files.write(tmp, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The file of store {@code storeDir}, as JSON, for the status command; null when there is none. */

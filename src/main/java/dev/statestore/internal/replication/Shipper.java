@@ -6,20 +6,22 @@ import dev.statestore.Position;
 import dev.statestore.StoreMap;
 import dev.statestore.Subscription;
 import dev.statestore.SubscribeOptions;
+import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Ships the local changes of one store to its topic, at least once, through two subscriptions of
- * the store's public subscription API:
+ * the store's journal that hand over keys and values as stored, undecoded
+ * ({@link ChronicleStoreMap#subscribeStored}):
  * <ul>
  *   <li>the <b>reader</b>, from where shipping resumes ({@link Position#after}), hands each change
  *   made on this host (PUT, REMOVE, CLEAR; not EXPIRE or EVICT, which stay local; not a change
@@ -34,17 +36,26 @@ import java.util.concurrent.locks.LockSupport;
  * (Kafka unreachable past the producer's timeouts) restarts the reader after the acknowledged
  * entry: what follows is sent again, and the appliers drop what they already have.
  *
+ * <p>A PUT of a store whose values carry a deadline (created with a TTL, per-entry TTLs or a bound)
+ * ships the stored value without its {@link StampLayout} header and the absolute deadline in the
+ * {@link Wire#DEADLINE} header, so every host expires the entry at the same instant. EXPIRE stays
+ * local: each host removes the entry itself when that deadline passes.
+ *
  * <p>A store with entries but no shipping history (replication just turned on) first ships its
  * entries as they are ({@link #snapshot}), all with the journal's last sequence as origin sequence.
  */
 final class Shipper implements AutoCloseable {
     static final String GUARD = "replication";
+    /** No {@link Wire#DEADLINE} header: the store's values carry none, or the deadline is not known (a snapshot). */
+    static final long NO_DEADLINE = -1;
     private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
     /** A reader idle this long has delivered the whole of its last journal entry. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final String store;
     private final StoreMap<Object, Object> map;
+    private final ChronicleStoreMap<?, ?, ?, ?> stored;
+    private final boolean stamped;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final byte[] origin;
@@ -72,6 +83,8 @@ final class Shipper implements AutoCloseable {
             String journal, byte[] metadata, ReplicationMeters meters, long resumeAfter) {
         this.store = store;
         this.map = map;
+        this.stored = (ChronicleStoreMap<?, ?, ?, ?>) map;
+        this.stamped = stored.expiring();
         this.producer = producer;
         this.topic = topic;
         this.origin = Wire.bytes(hostId);
@@ -82,30 +95,52 @@ final class Shipper implements AutoCloseable {
         this.completeThrough = resumeAfter;
     }
 
-    /** Ships every entry of the store as it is now, tagged with {@code sequence}; waits for Kafka's acknowledgement. */
+    /**
+     * Ships every entry of the store as it is now, tagged with {@code sequence}, with its deadline
+     * when the store's values carry one (expired entries are left out); waits for Kafka's
+     * acknowledgement.
+     */
     static long snapshot(StoreMap<Object, Object> map, Producer<byte[], byte[]> producer, String topic, String hostId,
                          String journal, byte[] metadata, long sequence, ReplicationMeters meters) throws Exception {
         byte[] origin = Wire.bytes(hostId);
         byte[] journalId = Wire.bytes(journal);
-        int i = 0;
+        int[] count = {0};
         java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-        for (Map.Entry<Object, Object> e : map.entrySet()) {
-            byte[] key = map.keyCodec().encode(e.getKey());
-            byte[] value = map.valueCodec().encode(e.getValue());
-            sent.add(producer.send(record(topic, key, value, ChangeType.PUT, origin, journalId, sequence, i++, metadata)));
-        }
+        ChronicleStoreMap<?, ?, ?, ?> stored = (ChronicleStoreMap<?, ?, ?, ?>) map;
+        boolean stamped = stored.expiring();
+        long now = System.currentTimeMillis();
+        forEachEncoded(stored, (key, storedValue) -> {
+            byte[] value = storedValue;
+            long deadline = NO_DEADLINE;
+            if (stamped) {
+                if (StampLayout.expired(storedValue, now)) {
+                    return;
+                }
+                deadline = StampLayout.deadline(storedValue);
+                value = StampLayout.payload(storedValue);
+            }
+            sent.add(producer.send(record(topic, key, value, ChangeType.PUT, origin, journalId, sequence, count[0]++,
+                    metadata, deadline)));
+        });
         producer.flush();
         for (java.util.concurrent.Future<?> f : sent) {
             f.get(); // throws the send's failure: the snapshot is taken again
         }
-        meters.shipped(map.name(), i);
-        return i;
+        meters.shipped(map.name(), count[0]);
+        return count[0];
+    }
+
+    /** Every stored entry of {@code map} as the journal encodes it (a stamped value with its header). */
+    private static <KS, VS> void forEachEncoded(ChronicleStoreMap<?, ?, KS, VS> map,
+                                                java.util.function.BiConsumer<byte[], byte[]> action) {
+        map.forEachStored(e -> action.accept(map.keyConversion().bytesOf(e.getKey()),
+                map.valueConversion().bytesOf(e.getValue())));
     }
 
     /** Starts the guard and the reader. */
     void start() {
         Position from = acked < 0 ? Position.START : Position.after(acked);
-        guard = map.subscribe(Position.named(GUARD, from), this::guard, SubscribeOptions.builder()
+        guard = stored.subscribeStored(Position.named(GUARD, from), this::guard, SubscribeOptions.builder()
                 .errorHandler((event, error) -> false).build());
         startReader();
     }
@@ -114,13 +149,13 @@ final class Shipper implements AutoCloseable {
         currentSequence = -1;
         completeThrough = acked;
         Position from = acked < 0 ? Position.START : Position.after(acked);
-        reader = map.subscribe(from, this::ship, SubscribeOptions.builder().errorHandler((event, error) -> {
+        reader = stored.subscribeStored(from, this::ship, SubscribeOptions.builder().errorHandler((event, error) -> {
             failed(error);
             return false;
         }).build());
     }
 
-    private void ship(ChangeEvent<Object, Object> event) {
+    private void ship(ChangeEvent<byte[], byte[]> event) {
         inListener = true;
         try {
             long sequence = event.sequence();
@@ -137,15 +172,23 @@ final class Shipper implements AutoCloseable {
             if (event.replicated() || type == ChangeType.EXPIRE || type == ChangeType.EVICT) {
                 return;
             }
-            byte[] key = map.keyCodec().encode(event.key());
-            byte[] value = type == ChangeType.PUT ? map.valueCodec().encode(event.value()) : null;
-            producer.send(record(topic, key, value, type, origin, journal, sequence, index, metadata), (meta, error) -> {
-                if (error != null) {
-                    failed(error);
-                } else {
-                    meters.shipped(store, 1);
+            byte[] value = null;
+            long deadline = NO_DEADLINE;
+            if (type == ChangeType.PUT) {
+                value = event.value();
+                if (stamped) {
+                    deadline = StampLayout.deadline(value);
+                    value = StampLayout.payload(value);
                 }
-            });
+            }
+            producer.send(record(topic, event.key(), value, type, origin, journal, sequence, index, metadata, deadline),
+                    (meta, error) -> {
+                        if (error != null) {
+                            failed(error);
+                        } else {
+                            meters.shipped(store, 1);
+                        }
+                    });
         } finally {
             lastEventNanos = System.nanoTime();
             inListener = false;
@@ -153,7 +196,7 @@ final class Shipper implements AutoCloseable {
     }
 
     static ProducerRecord<byte[], byte[]> record(String topic, byte[] key, byte[] value, ChangeType type, byte[] origin,
-                                                 byte[] journal, long sequence, int index, byte[] metadata) {
+                                                 byte[] journal, long sequence, int index, byte[] metadata, long deadline) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Wire.ORIGIN, origin);
         headers.add(Wire.JOURNAL, journal);
@@ -161,11 +204,14 @@ final class Shipper implements AutoCloseable {
         headers.add(Wire.INDEX, Wire.intBytes(index));
         headers.add(Wire.TYPE, Wire.bytes(type.name()));
         headers.add(Wire.STORE, metadata);
+        if (deadline != NO_DEADLINE) {
+            headers.add(Wire.DEADLINE, Wire.longBytes(deadline));
+        }
         return new ProducerRecord<>(topic, null, key, value, headers);
     }
 
     /** The guard's listener: returns once Kafka has acknowledged the event's journal entry. */
-    private void guard(ChangeEvent<Object, Object> event) {
+    private void guard(ChangeEvent<byte[], byte[]> event) {
         while (acked < event.sequence()) {
             if (closed) {
                 throw new IllegalStateException("shipping of store '" + store + "' stopped"); // not delivered: seen again

@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
  *  statestore.journal   which journal of the origin the sequence counts in (its store's creation time and
  *                       creating process): a store deleted and created again on a host starts a new count
  *  statestore.store     the origin's store.json: the types and options a host lacking the store creates it with
+ *  statestore.deadline  a PUT of a store whose values carry deadlines (TTL, per-entry TTL, bound): the entry's
+ *                       absolute deadline, epoch millis, 8 bytes big-endian, 0 for none; absent otherwise
  * </pre>
+ * EXPIRE is not shipped because the deadline is: every host removes the entry itself once it passes.
  */
 final class Wire {
     static final String ORIGIN = "statestore.origin";
@@ -27,6 +30,7 @@ final class Wire {
     static final String TYPE = "statestore.type";
     static final String JOURNAL = "statestore.journal";
     static final String STORE = "statestore.store";
+    static final String DEADLINE = "statestore.deadline";
 
     private Wire() {
     }
@@ -47,15 +51,5 @@ final class Wire {
     static String text(Headers headers, String name) {
         Header h = headers.lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    /** The header's number (8 or 4 bytes), or {@code fallback} when absent or malformed. */
-    static long number(Headers headers, String name, long fallback) {
-        Header h = headers.lastHeader(name);
-        if (h == null || h.value() == null) {
-            return fallback;
-        }
-        byte[] v = h.value();
-        return v.length == 8 ? ByteBuffer.wrap(v).getLong() : v.length == 4 ? ByteBuffer.wrap(v).getInt() : fallback;
     }
 }

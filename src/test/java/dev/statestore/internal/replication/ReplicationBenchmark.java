@@ -50,8 +50,27 @@ class ReplicationBenchmark {
             StoreMap<String, String> onB = b.map("bench");
             Host.await(() -> "0".equals(onB.get("seed")), Host.START, () -> "B never got the store");
 
-            // lag at a fixed rate
+            // lag at a fixed rate, and where it builds up: until A's agent sent the change (the record's CreateTime),
+            // until a consumer in this JVM read it from the broker, until B's journal had it
             Histogram lag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram toSend = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram toConsumer = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Histogram toJournal = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            long wallMinusNano = System.currentTimeMillis() * 1_000_000L - System.nanoTime(); // nanoTime -> epoch nanos
+            java.util.concurrent.atomic.AtomicBoolean tailing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.CountDownLatch tailerReady = new java.util.concurrent.CountDownLatch(1);
+            Thread tailer = new Thread(() -> tail(broker.bootstrapServers(), "statestore.bench", tailing, tailerReady, r -> {
+                String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                if (key.startsWith("lag-") && r.value() != null) {
+                    long sent = Long.parseLong(new String(r.value(), java.nio.charset.StandardCharsets.UTF_8));
+                    toConsumer.recordValue(Math.max(0, System.nanoTime() - sent));
+                    toSend.recordValue(Math.max(0, r.timestamp() * 1_000_000L - (sent + wallMinusNano)));
+                }
+            }), "bench-topic-tailer");
+            tailer.start();
+            if (!tailerReady.await(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the topic tailer did not start");
+            }
             int total = rate * seconds;
             int warmup = rate; // the first second is not counted
             int[] seen = {0};
@@ -60,6 +79,7 @@ class ReplicationBenchmark {
                     long sent = Long.parseLong(e.value());
                     if (seen[0]++ >= warmup) {
                         lag.recordValue(Math.max(0, System.nanoTime() - sent));
+                        toJournal.recordValue(Math.max(0, e.timeNanos() - (sent + wallMinusNano)));
                     }
                 }
             })) {
@@ -79,9 +99,17 @@ class ReplicationBenchmark {
                 }
                 Host.await(() -> seen[0] >= total, Duration.ofSeconds(120), () -> "B saw " + seen[0] + " of " + total);
             }
+            tailing.set(false);
+            tailer.join();
             System.out.printf("BENCH lag at %d changes/s for %d s (%d measured): p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
                             + " max %.2f ms%n", rate, seconds, lag.getTotalCount(), lag.getValueAtPercentile(50) / 1e6,
                     lag.getValueAtPercentile(99) / 1e6, lag.getValueAtPercentile(99.9) / 1e6, lag.getMaxValue() / 1e6);
+            System.out.printf("BENCH stages (all changes): A's agent sent it (CreateTime, ms resolution) p50 %.2f ms, p99 %.2f ms;"
+                            + " read from the broker here p50 %.2f ms, p99 %.2f ms; written to B's journal (the event's time)"
+                            + " p50 %.2f ms, p99 %.2f ms%n", toSend.getValueAtPercentile(50) / 1e6,
+                    toSend.getValueAtPercentile(99) / 1e6, toConsumer.getValueAtPercentile(50) / 1e6,
+                    toConsumer.getValueAtPercentile(99) / 1e6, toJournal.getValueAtPercentile(50) / 1e6,
+                    toJournal.getValueAtPercentile(99) / 1e6);
 
             if (entries == 0) {
                 return;
@@ -112,6 +140,26 @@ class ReplicationBenchmark {
             System.out.printf("BENCH restart catch-up after %d missed changes (store of %d entries): %.1f s (agent start"
                     + " included); new host restoring the whole topic from offset 0: %.1f s%n", missed, expected,
                     catchUp / 1e9, restoreNanos / 1e9);
+        }
+    }
+
+    /** Reads the topic from its end until {@code running} turns false, handing each record to {@code each}. */
+    private static void tail(String bootstrap, String topic, java.util.concurrent.atomic.AtomicBoolean running,
+                             java.util.concurrent.CountDownLatch ready,
+                             java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> each) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.of("bootstrap.servers", bootstrap),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            java.util.List<org.apache.kafka.common.TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position); // resolved now, before the writes
+            ready.countDown();
+            while (running.get()) {
+                consumer.poll(Duration.ofMillis(100)).forEach(each);
+            }
         }
     }
 }

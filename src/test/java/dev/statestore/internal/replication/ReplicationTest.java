@@ -3,6 +3,8 @@ package dev.statestore.internal.replication;
 import dev.statestore.MapOptions;
 import dev.statestore.StoreMap;
 import dev.statestore.internal.agent.Scrapes;
+import dev.statestore.internal.cache.StampLayout;
+import dev.statestore.internal.map.ChronicleStoreMap;
 import dev.statestore.testkit.ChildJvm;
 import dev.statestore.testkit.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -84,6 +86,19 @@ class ReplicationTest {
             assertEquals("the agents ran", onB.get("before"));
 
             Host.await(() -> appliedOffset(b, "greetings") >= 3, Duration.ofSeconds(10), () -> "B stored no offsets");
+            // A's own changes made while its applier ran came back from Kafka and were skipped, being what A holds:
+            // each is in A's journal once (the snapshot of "before" predates the applier, which applies it again)
+            Host.await(() -> appliedOffset(a, "greetings") >= 3, Duration.ofSeconds(10), () -> "A stored no offsets");
+            List<String> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long end = a.store().admin().stats("greetings").journal().lastSequence();
+            try (dev.statestore.Subscription s = onA.subscribe(dev.statestore.Position.START, e -> {
+                if (e.replicated() && e.key().equals("hello")) {
+                    echoes.add(e.type() + " " + e.key() + " from " + e.origin());
+                }
+            })) {
+                Host.await(() -> s.lastSequence() >= end, Duration.ofSeconds(10), () -> "A's journal was not read to its end");
+            }
+            assertEquals(List.of(), echoes);
             try (ChildJvm status = ChildJvm.cli(b.data, "--config", b.config.toString(), "replication", "status", "greetings")) {
                 String out = String.join("\n", status.remainingLines(Host.START));
                 assertEquals(0, status.waitFor(Host.START), status.stderr());
@@ -104,6 +119,134 @@ class ReplicationTest {
             queried.removeAll(exported);
             assertEquals(java.util.Set.of(), queried, "queried by the ops kit but not exported; exported: " + exported);
         }
+    }
+
+    @Test
+    void anEntryPutWithATtlOnOneHostExpiresOnAnotherAtTheSameDeadlineWithoutAWriteFromIt() {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            StoreMap<String, String> onA = a.store().map("leases", String.class, String.class,
+                    MapOptions.builder().ttl(Duration.ofHours(1)).perEntryTtl(true).build());
+            onA.put("long", "the store's ttl"); // deadline: A's clock at the put + 1 h; shipped in A's first snapshot
+            a.startAgent();
+            b.startAgent();
+            StoreMap<String, String> onB = b.map("leases");
+            Host.await(() -> onB.get("long") != null, Host.START, () -> "B never got the entry A had before replication");
+            onA.put("short", "3 s", Duration.ofSeconds(3)); // shipped from A's journal
+            Host.await(() -> onB.get("short") != null && onB.get("long") != null, Host.START,
+                    () -> "B never got the entries: " + Map.copyOf(onB));
+
+            // B holds each entry with the deadline A stamped, not one counted from when B applied it
+            Map<String, Long> deadlinesOnA = newestDeadlines(a, onA);
+            Map<String, Long> deadlinesOnB = newestDeadlines(b, onB);
+            assertEquals(deadlinesOnA, deadlinesOnB);
+            long shortDeadline = deadlinesOnA.get("short");
+
+            a.killAgent(); // from now on nothing of A reaches B: B expires the entry by itself, at the same instant
+            Host.await(() -> onB.get("short") == null, Duration.ofSeconds(30), () -> "the entry never expired on B");
+            assertTrue(System.currentTimeMillis() >= shortDeadline, "expired on B before its deadline");
+            assertEquals("the store's ttl", onB.get("long"));
+            Host.await(() -> expiredLocally(b, onB).contains("short"), Duration.ofSeconds(60),
+                    () -> "B's sweeper never journaled the expiry as its own EXPIRE");
+        }
+    }
+
+    /** A key type only the application has: the agents never load it. */
+    public record Account(String tenant, long id) {
+    }
+
+    /** A value type only the application has; a BigDecimal that a double would round. */
+    public record Session(String user, int visits, java.math.BigDecimal balance) {
+    }
+
+    @Test
+    void aStoreOfJsonRecordsIsCreatedOnAHostThatLacksItAndOpensThereWithTheApplicationsTypes() {
+        try (Host a = host("host-a"); Host b = host("host-b")) {
+            StoreMap<Account, Session> onA = a.store().map("sessions", Account.class, Session.class);
+            Session ada = new Session("ada", 3, new java.math.BigDecimal("0.1000000000000000055511151231257827"));
+            onA.put(new Account("t1", 42), ada); // shipped in A's first snapshot
+            a.startAgent();
+            b.startAgent();
+            Host.await(() -> b.has("sessions"), Host.START, () -> "B never created the store; its log:\n"
+                    + String.join("\n", b.log()));
+            // the application on B opens the store the agent created with its own types, as on A
+            StoreMap<Account, Session> onB = b.store().map("sessions", Account.class, Session.class);
+            Host.await(() -> ada.equals(onB.get(new Account("t1", 42))), Host.START, () -> "B has " + Map.copyOf(onB));
+            Session bob = new Session("bob", 1, new java.math.BigDecimal("12345678901234567890.000000000000000001"));
+            onA.put(new Account("t1", 43), bob); // shipped from A's journal
+            Host.await(() -> bob.equals(onB.get(new Account("t1", 43))), Duration.ofSeconds(10),
+                    () -> "B has " + Map.copyOf(onB));
+            onA.remove(new Account("t1", 42));
+            Host.await(() -> onB.get(new Account("t1", 42)) == null, Duration.ofSeconds(10), () -> "the removal never reached B");
+            assertEquals(Map.copyOf(onA), Map.copyOf(onB));
+
+            // the same for a store of a user codec
+            StoreMap<String, java.util.UUID> tokensOnA = a.store().map("tokens", dev.statestore.Codec.string(), UUID_CODEC,
+                    MapOptions.defaults());
+            java.util.UUID token = java.util.UUID.randomUUID();
+            tokensOnA.put("ada", token);
+            Host.await(() -> b.has("tokens"), Duration.ofSeconds(30), () -> "B never created the store of a user codec");
+            StoreMap<String, java.util.UUID> tokensOnB = b.store().map("tokens", dev.statestore.Codec.string(), UUID_CODEC,
+                    MapOptions.defaults());
+            Host.await(() -> token.equals(tokensOnB.get("ada")), Duration.ofSeconds(10), () -> "B has " + Map.copyOf(tokensOnB));
+        }
+    }
+
+    /** A user codec: only the application has it. */
+    private static final dev.statestore.Codec<java.util.UUID> UUID_CODEC = new dev.statestore.Codec<>() {
+        @Override
+        public String id() {
+            return "test-uuid";
+        }
+
+        @Override
+        public Class<java.util.UUID> type() {
+            return java.util.UUID.class;
+        }
+
+        @Override
+        public byte[] encode(java.util.UUID value) {
+            return java.nio.ByteBuffer.allocate(16).putLong(value.getMostSignificantBits())
+                    .putLong(value.getLeastSignificantBits()).array();
+        }
+
+        @Override
+        public java.util.UUID decode(byte[] bytes) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            return new java.util.UUID(b.getLong(), b.getLong());
+        }
+    };
+
+    /** Per key, the deadline (epoch millis) of its newest PUT in the store's journal, as stored. */
+    private static Map<String, Long> newestDeadlines(Host h, StoreMap<String, String> map) {
+        Map<String, Long> deadlines = new java.util.concurrent.ConcurrentHashMap<>();
+        long end = lastSequence(h, map);
+        try (dev.statestore.Subscription s = ((ChronicleStoreMap<?, ?, ?, ?>) map).subscribeStored(
+                dev.statestore.Position.START, e -> {
+                    if (e.type() == dev.statestore.ChangeType.PUT) {
+                        deadlines.put(new String(e.key(), StandardCharsets.UTF_8), StampLayout.deadline(e.value()));
+                    }
+                }, dev.statestore.SubscribeOptions.defaults())) {
+            Host.await(() -> s.lastSequence() >= end, Duration.ofSeconds(10), () -> "the journal was not read to its end");
+        }
+        return Map.copyOf(deadlines);
+    }
+
+    /** Keys whose EXPIRE event in the store's journal was made on this host (not replicated). */
+    private static java.util.Set<String> expiredLocally(Host h, StoreMap<String, String> map) {
+        java.util.Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long end = lastSequence(h, map);
+        try (dev.statestore.Subscription s = map.subscribe(dev.statestore.Position.START, e -> {
+            if (e.type() == dev.statestore.ChangeType.EXPIRE && !e.replicated()) {
+                keys.add(e.key());
+            }
+        })) {
+            Host.await(() -> s.lastSequence() >= end, Duration.ofSeconds(10), () -> "the journal was not read to its end");
+        }
+        return keys;
+    }
+
+    private static long lastSequence(Host h, StoreMap<String, String> map) {
+        return h.store().admin().stats(map.name()).journal().lastSequence();
     }
 
     @Test
