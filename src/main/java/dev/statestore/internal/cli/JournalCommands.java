@@ -55,8 +55,8 @@ final class JournalCommands {
                 try (JournalReader tailer = journal.reader()) {
                     if (from.equals("end")) {
                         tailer.toEnd();
-                    } else if (after >= 0 && !tailer.moveTo(after)) {
-                        tailer.toStart();
+                    } else if (after >= 0) {
+                        tailer.positionAfter(after);
                     }
                     for (int round = 0; ; ) {
                         RawEvent raw = tailer.next();

@@ -134,6 +134,11 @@ public final class ProcessTable implements AutoCloseable {
                 + " are held by live processes: close StateStore instances you no longer use");
     }
 
+    /** How many slots the table has. */
+    public int slots() {
+        return slots;
+    }
+
     /** The generation of a slot's current claim (changes each time the slot is claimed). */
     public long generation(int slot) {
         return generationOf((long) LONGS.getVolatile(buffer, slotOffset(slot) + OWNER_OFFSET));

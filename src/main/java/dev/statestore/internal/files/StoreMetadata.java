@@ -48,9 +48,13 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
     /**
      * The format version this build writes and reads (and every older one). Bump it on any
      * incompatible change of a store's files: 2 added expiry and maxEntries, 3 added maxBytes
-     * (a statestore that reads only 2 would neither know the field nor keep the bound).
+     * (a statestore that reads only 2 would neither know the field nor keep the bound), 4 the
+     * journal's queue per writer process ({@code journal/w<slot>/}, {@code journal/writers.tbl}:
+     * a statestore that reads only 3 would append to the single queue, out of the sequence's order).
+     * A journaled store of an older format is moved to 4 by the first process of this build that
+     * opens it alone ({@code StoreOpener}).
      */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     /** Values stored as their encoded bytes. */
     public static final String PLAIN = "plain";
     /** Values stored behind an expiry deadline and a last-access clock. */
@@ -141,6 +145,11 @@ public record StoreMetadata(int format, String name, String keyCodec, String key
         return new StoreMetadata(FORMAT, name, keyCodec, keyType, valueCodec, valueType, newEntries, averageKeySize,
                 averageValueSize, maxGrowth, journal, sync, journalRoll, retainSeconds, retainBytes, created,
                 createdByPid, valueLayout, ttlMillis, expireAfterAccess, maxEntries, maxBytes);
+    }
+
+    /** This metadata in this build's {@link #FORMAT}. */
+    public StoreMetadata upgraded() {
+        return withEntries(entries);
     }
 
     public Instant createdInstant() {

@@ -34,9 +34,21 @@ import net.openhft.chronicle.wire.DocumentContext;
  * </ul>
  * A version 1 reader refuses version 2 events by their version byte, rather than misreading the trailer.
  *
+ * <p>Version 3 (every event written since the journal has a queue per writer process, see
+ * {@link WriterTable}) adds the event's sequence after the value length, and defines the flags as
+ * version 2 does:
+ * <pre>
+ *  0 ... 28 (as above)        36
+ *  +--------------------------+-----------+-------------+----------------+
+ *  | version 1 header, u8 = 3 | sequence  | key bytes   | value bytes    | (origin trailer if flagged)
+ *  |                          | i64       |             |                |
+ *  +--------------------------+-----------+-------------+----------------+
+ * </pre>
+ * The sequence of a version 1 or 2 event (written to the journal's single queue before) is its
+ * Chronicle Queue index.
+ *
  * <p>Keys and values are the bytes the store's codecs produce (for the built-in types, exactly what
- * Chronicle Map stores). The sequence of an event is its Chronicle Queue index, not stored in the
- * body. The stripe is the lock stripe (Chronicle Map segment) of the key, -1 for events written
+ * Chronicle Map stores). The stripe is the lock stripe (Chronicle Map segment) of the key, -1 for events written
  * outside one; crash repair uses it to find a dead writer's change. A reader refuses a version it
  * does not know. The methods below write and read it; the journal calls them inside its appends and
  * tailers.
@@ -46,6 +58,8 @@ final class EventLayout {
     static final int VERSION = 1;
     /** The layout of events with flags (see the class comment). */
     static final int VERSION_FLAGS = 2;
+    /** The layout written now: the sequence in the header. */
+    static final int VERSION_SEQUENCE = 3;
     /** Flag: replicated from another host; an origin trailer follows the value. */
     static final int FLAG_ORIGIN = 0x0001;
     /** Bytes of the origin trailer before the host name. */
@@ -60,6 +74,8 @@ final class EventLayout {
     static final int KEY_LENGTH_OFFSET = 20;
     static final int VALUE_LENGTH_OFFSET = 24;
     static final int HEADER_SIZE = 28;
+    static final int SEQUENCE_OFFSET = 28;
+    static final int HEADER_SIZE_V3 = 36;
 
     static final int NO_VALUE = -1;
 
@@ -76,9 +92,10 @@ final class EventLayout {
         b.writeSkip(size);
     }
 
-    /** The event header; version 1 without an origin (as before replication), version 2 with the origin flag. */
-    static void writeHeader(Bytes<?> b, ChangeType type, int stripe, long keyLength, long valueLength, Origin origin) {
-        b.writeByte((byte) (origin == null ? EventLayout.VERSION : EventLayout.VERSION_FLAGS));
+    /** The event header, version 3, with the origin flag when {@code origin} is not null. */
+    static void writeHeader(Bytes<?> b, long sequence, ChangeType type, int stripe, long keyLength, long valueLength,
+                            Origin origin) {
+        b.writeByte((byte) VERSION_SEQUENCE);
         b.writeByte((byte) type.code());
         b.writeShort((short) (origin == null ? 0 : EventLayout.FLAG_ORIGIN));
         b.writeInt((int) ProcessIdentity.pid());
@@ -86,6 +103,7 @@ final class EventLayout {
         b.writeInt(stripe);
         b.writeInt((int) keyLength);
         b.writeInt((int) valueLength);
+        b.writeLong(sequence);
     }
 
 
@@ -130,10 +148,15 @@ final class EventLayout {
             throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
         }
         int version = b.readUnsignedByte(start + EventLayout.VERSION_OFFSET);
-        if (version != EventLayout.VERSION && version != EventLayout.VERSION_FLAGS) {
+        if (version != EventLayout.VERSION && version != EventLayout.VERSION_FLAGS && version != VERSION_SEQUENCE) {
             throw new IllegalStateException("journal event " + index + " has layout version " + version
-                    + "; this statestore reads versions " + EventLayout.VERSION + " and " + EventLayout.VERSION_FLAGS);
+                    + "; this statestore reads versions 1 to " + VERSION_SEQUENCE);
         }
+        int headerSize = version == VERSION_SEQUENCE ? HEADER_SIZE_V3 : HEADER_SIZE;
+        if (b.readRemaining() < headerSize) {
+            throw new IllegalStateException("journal event " + index + " is truncated (" + b.readRemaining() + " bytes)");
+        }
+        long sequence = version == VERSION_SEQUENCE ? b.readLong(start + SEQUENCE_OFFSET) : index;
         int flags = version == EventLayout.VERSION ? 0 : b.readUnsignedShort(start + EventLayout.FLAGS_OFFSET);
         ChangeType type = ChangeType.ofCode(b.readUnsignedByte(start + EventLayout.TYPE_OFFSET));
         long pid = b.readInt(start + EventLayout.PID_OFFSET) & 0xFFFF_FFFFL;
@@ -142,18 +165,18 @@ final class EventLayout {
         int keyLength = b.readInt(start + EventLayout.KEY_LENGTH_OFFSET);
         int valueLength = b.readInt(start + EventLayout.VALUE_LENGTH_OFFSET);
         if (keyLength < 0 || valueLength < EventLayout.NO_VALUE
-                || EventLayout.HEADER_SIZE + (long) keyLength + Math.max(0, valueLength) > b.readRemaining()) {
+                || headerSize + (long) keyLength + Math.max(0, valueLength) > b.readRemaining()) {
             throw new IllegalStateException("journal event " + index + " is damaged: key length " + keyLength
                     + ", value length " + valueLength + " in " + b.readRemaining() + " bytes");
         }
         byte[] key = new byte[keyLength];
-        b.read(start + EventLayout.HEADER_SIZE, key, 0, keyLength);
+        b.read(start + headerSize, key, 0, keyLength);
         byte[] value = null;
         if (valueLength != EventLayout.NO_VALUE) {
             value = new byte[valueLength];
-            b.read(start + EventLayout.HEADER_SIZE + keyLength, value, 0, valueLength);
+            b.read(start + headerSize + keyLength, value, 0, valueLength);
         }
-        long end = start + EventLayout.HEADER_SIZE + keyLength + Math.max(0, valueLength);
+        long end = start + headerSize + keyLength + Math.max(0, valueLength);
         Origin origin = null;
         if ((flags & EventLayout.FLAG_ORIGIN) != 0) {
             long originSequence = b.readLong(end);
@@ -164,6 +187,6 @@ final class EventLayout {
             end += EventLayout.ORIGIN_FIXED_SIZE + hostLength;
         }
         b.readPosition(end);
-        return new RawEvent(index, time, type, pid, stripe, key, value, origin);
+        return new RawEvent(sequence, time, type, pid, stripe, key, value, origin);
     }
 }

@@ -8,6 +8,7 @@ import dev.statestore.JournalRoll;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
 import dev.statestore.internal.chronicle.ChronicleErrors;
+import dev.statestore.internal.files.ProcessTable;
 import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.chronicle.DeferredPosix;
 import dev.statestore.internal.platform.FileModes;
@@ -26,6 +27,7 @@ import net.openhft.chronicle.wire.UnrecoverableTimeoutException;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,34 +35,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The change journal of one store: a Chronicle Queue under {@code <store>/journal/}, shared by
- * every attached process. Events are appended while the changed key's segment is write-locked
- * (see {@link JournalingEntryOperations}), so for each key the journal's order is the map's order.
- * Each event's body follows {@link EventLayout}.
+ * The change journal of one store, under {@code <store>/journal/}: a Chronicle Queue per attached
+ * process that appends ({@code w<slot>/}), merged by readers into one total order by a store-wide
+ * sequence (see {@link WriterTable}, {@link JournalQueues}, {@link JournalReader}). Events are
+ * appended while the changed key's segment is write-locked (see {@link JournalingEntryOperations})
+ * and take their sequence then, so for each key the journal's order is the map's order. Each
+ * event's body follows {@link EventLayout}.
  *
- * <p>The queue is opened on first use, not by {@link #open}: building a Chronicle Queue costs
+ * <p>Queues are opened on first use, not by {@link #open}: building a Chronicle Queue costs
  * ~40 ms in a fresh JVM, and a process that only reads the map (the CLI's {@code get}, {@code
- * dump}, {@code ls}) never needs it. Whatever needs the queue opens it: an append, a reader, a
- * tailer, {@link #lastSequence}, {@link #readAt} (crash repair), {@link #retain}, or {@link
- * #ensureOpen}, which writers call before they take a stripe (and a store being created, whose
- * creator writes), so that the build does not run under a lock. After that, the queue is one
- * volatile read away; appends reach it through their per-thread appender. {@link #open} only
- * creates the journal directory.
+ * dump}, {@code ls}) never needs one. Whatever needs a queue opens it: an append (this process's
+ * own queue, once {@link #attach attached} to its process slot), a reader, {@link #readAt} (crash
+ * repair), {@link #retain}, or {@link #ensureOpen}, which writers call before they take a stripe
+ * (and a store being created, whose creator writes), so that the build does not run under a lock.
+ * After that, the own queue is one volatile read away; appends reach it through their per-thread
+ * appender. {@link #open} maps the writer table (and makes the journal directory and the table
+ * when missing).
  */
 public final class Journal implements AutoCloseable {
     public static final String DIR_NAME = "journal";
     /**
-     * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for the queue's write
+     * Chronicle Queue's lock timeout: a writer that waits 1.5 times this long for its queue's write
      * lock takes it over if its holder is dead; an uncommitted entry a dead writer left is closed
-     * off after the same time. Bounds the stall a kill -9 inside an append causes.
+     * off after the same time. Bounds the stall a kill -9 inside an append causes (only the threads
+     * of one process, and the process that takes its slot next, share a queue).
      */
     static final long QUEUE_TIMEOUT_MILLIS = 1000;
     private static final long APPEND_RETRY_NANOS = TimeUnit.SECONDS.toNanos(30);
     /**
-     * Fault injection for crash tests, {@code -Dstatestore.faults.haltInAppend=}: {@code beforeCommit}
-     * halts a writer (as abruptly as kill -9) inside an append after the event's bytes are written and
-     * its sequence is recorded in the stripe, before the entry is committed; {@code afterCommit} halts
-     * it after the entry is committed and before the queue's write lock is released.
+     * Fault injection for crash tests, {@code -Dstatestore.faults.haltInAppend=}: {@code afterClaim}
+     * halts a writer (as abruptly as kill -9) inside an append right after it took its sequence
+     * from the counter, before its writer slot records it; {@code beforeCommit} after the event's
+     * bytes are written and its sequence is recorded in the stripe, before the entry is committed;
+     * {@code afterCommit} after the entry is committed and before the queue's write lock is released.
      */
     private static final String HALT_IN_APPEND = System.getProperty("statestore.faults.haltInAppend", "");
 
@@ -70,32 +77,47 @@ public final class Journal implements AutoCloseable {
     private final JournalRoll roll;
     /** The roll cycles' clock (tests move it); null: Chronicle's. */
     private final net.openhft.chronicle.core.time.TimeProvider clock;
-    /** Guards the queue's opening and closing (never taken once the queue is open). */
-    private final Object openLock = new Object();
-    /** Null until first use (see the class comment); written under {@link #openLock}. */
-    private volatile SingleChronicleQueue queue;
+    private final ProcessTable processes;
+    private final WriterTable writers;
+    private final JournalQueues queues;
+    /** This process's slot in the process table, once attached; -1 before: no appends. */
+    private volatile int slot = -1;
+    /** This process's own queue; null until its first use (see the class comment). */
+    private volatile SingleChronicleQueue own;
     private final ThreadLocal<ExcerptAppender> appenders;
     private final List<ExcerptAppender> allAppenders = new ArrayList<>();
     private final ThreadLocal<ExcerptAppender> pendingSync = new ThreadLocal<>();
+    /** The sequence of each thread's newest append, -1 for none. */
+    private final ThreadLocal<long[]> lastAppended = ThreadLocal.withInitial(() -> new long[] {-1});
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
-    /** The journal's disk space reserved ahead of the writers, and its files' mode. */
+    /** The own queue's disk space reserved ahead of the writers, and the journal files' mode. */
     private final JournalSpace space;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
-                    net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes) {
+                    net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes, ProcessTable processes)
+            throws IOException {
         this.store = store;
         this.space = new JournalSpace(store, dir, modes);
         this.dir = dir;
         this.durability = durability;
         this.roll = roll;
         this.clock = clock;
+        this.processes = processes;
+        this.queues = new JournalQueues(dir, this);
         this.appenders = ThreadLocal.withInitial(this::newAppender);
+        try {
+            this.writers = WriterTable.openOrCreate(store, dir, processes.slots(), () -> firstSequence(dir.getParent()),
+                    modes);
+        } catch (IOException | RuntimeException e) {
+            queues.close();
+            throw e;
+        }
     }
 
     /**
-     * The journal of a store: creates its directory if needed; the queue itself is opened (created
-     * if needed) on first use.
+     * The journal of a store: creates its directory and writer table if needed; queues are opened
+     * (created if needed) on first use. Appends need {@link #attach} first.
      */
     public static Journal open(String store, Path storeDir, Durability durability, JournalRoll roll, FileModes modes) {
         return open(store, storeDir, durability, roll, modes, null);
@@ -107,43 +129,96 @@ public final class Journal implements AutoCloseable {
         Path dir = storeDir.resolve(DIR_NAME);
         try {
             modes.createDirectories(dir);
+            return new Journal(store, dir, durability, roll, clock, modes, ProcessTable.openOrCreate(store, storeDir, modes));
         } catch (IOException e) {
-            throw new StateStoreException("Store '" + store + "': cannot create its journal directory " + dir + " (" + e
+            throw new StateStoreException("Store '" + store + "': cannot open its journal in " + dir + " (" + e
                     + "): check the permissions and free space of the data directory", e);
         }
-        return new Journal(store, dir, durability, roll, clock, modes);
     }
 
-    /** Opens the queue now if it is not open yet (so that a caller about to take a lock builds it first). */
+    /**
+     * The first sequence of a writer table made now: after every sequence the journal's queues
+     * hold (a legacy queue's, or those of writer queues whose table was lost) and after the latest
+     * checkpoint (a journal set aside and begun afresh), so sequences never go back.
+     */
+    private long firstSequence(Path storeDir) {
+        long last = -1;
+        try {
+            for (SingleChronicleQueue q : queues.all()) {
+                try (ExcerptTailer t = q.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd()) {
+                    List<RawEvent> entry = new ArrayList<>();
+                    if (EventLayout.readEntry(t, entry)) {
+                        last = Math.max(last, entry.get(0).sequence());
+                    }
+                }
+            }
+            Checkpoint latest = Checkpoint.latest(storeDir);
+            if (latest != null) {
+                last = Math.max(last, latest.sequence());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(e);
+        }
+        return last + 1;
+    }
+
+    /** Attaches this journal to the process slot {@code slot} this process claimed: its appends go to that slot's queue. */
+    public void attach(int slot) {
+        writers.attach(slot, processes.generation(slot));
+        this.slot = slot;
+    }
+
+    /** Opens this process's own queue now if it is not open yet (so that a caller about to take a lock builds it first). */
     public void ensureOpen() {
-        queue();
-    }
-
-    /** Whether this instance has opened its queue (see the class comment); stays true once closed. */
-    public boolean queueOpened() {
-        return queue != null;
-    }
-
-    SingleChronicleQueue queue() {
-        SingleChronicleQueue q = queue;
-        return q != null ? q : openQueue();
-    }
-
-    private SingleChronicleQueue openQueue() {
-        synchronized (openLock) {
-            if (closed.get()) {
-                throw new IllegalStateException("Store '" + store + "': its journal is closed");
-            }
-            SingleChronicleQueue q = queue;
-            if (q == null) {
-                q = buildQueue();
-                queue = q;
-            }
-            return q;
+        if (slot >= 0) {
+            ownQueue();
         }
     }
 
-    private SingleChronicleQueue buildQueue() {
+    /** Whether this instance has opened a queue (see the class comment); stays true once closed. */
+    public boolean queueOpened() {
+        return own != null || queues.anyOpened();
+    }
+
+    private SingleChronicleQueue ownQueue() {
+        SingleChronicleQueue q = own;
+        return q != null ? q : openOwnQueue();
+    }
+
+    private synchronized SingleChronicleQueue openOwnQueue() {
+        if (closed.get()) {
+            throw new IllegalStateException("Store '" + store + "': its journal is closed");
+        }
+        if (own == null) {
+            int s = slot;
+            if (s < 0) {
+                throw new IllegalStateException("Store '" + store + "': its journal is not attached to a process slot");
+            }
+            Path queueDir = JournalQueues.writerDir(dir, s);
+            boolean made = !Files.isDirectory(queueDir);
+            SingleChronicleQueue q = queues.queue(queueDir);
+            if (made) {
+                writers.queueCreated(); // readers list the directory again
+            }
+            if (durability == Durability.ASYNC) {
+                JournalFlusher.register(this);
+            }
+            own = q;
+        }
+        return own;
+    }
+
+    JournalQueues queues() {
+        return queues;
+    }
+
+    ProcessTable processes() {
+        return processes;
+    }
+
+    SingleChronicleQueue buildQueue(Path queueDir) {
         DeferredPosix.load(); // the queue's msync needs it: loaded here, never at a first sync under a stripe lock
         SyncMode syncMode = switch (durability) {
             case ALWAYS -> SyncMode.SYNC;
@@ -151,7 +226,7 @@ public final class Journal implements AutoCloseable {
             case NONE -> SyncMode.NONE;
         };
         try {
-            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(queueDir)
                     .rollCycle(roll == JournalRoll.HOURLY ? RollCycles.FAST_HOURLY : RollCycles.FAST_DAILY)
                     .syncMode(syncMode)
                     .timeoutMS(QUEUE_TIMEOUT_MILLIS)
@@ -164,12 +239,9 @@ public final class Journal implements AutoCloseable {
             }
             SingleChronicleQueue built = builder.build();
             space.restrictAll();
-            if (durability == Durability.ASYNC) {
-                JournalFlusher.register(this);
-            }
             return built;
         } catch (RuntimeException e) {
-            throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + dir + " (" + e
+            throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + queueDir + " (" + e
                     + "): " + setAsideAdvice(), e);
         }
     }
@@ -188,6 +260,9 @@ public final class Journal implements AutoCloseable {
      * entry. Never an {@code Error} past the API.
      */
     CorruptStoreException damaged(Throwable e) {
+        if (e instanceof CorruptStoreException c) {
+            return c;
+        }
         return new CorruptStoreException("Store '" + store + "': its journal " + dir + " cannot be read (" + e
                 + "): a file of it is damaged; " + setAsideAdvice(), e);
     }
@@ -219,7 +294,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private ExcerptAppender newAppender() {
-        ExcerptAppender appender = queue().createAppender();
+        ExcerptAppender appender = ownQueue().createAppender();
         synchronized (allAppenders) {
             allAppenders.add(appender);
         }
@@ -238,7 +313,7 @@ public final class Journal implements AutoCloseable {
             try {
                 return tryAppend(type, key, value, stripe);
             } catch (StateStoreException e) {
-                // the queue lock was held past its timeout by a live, slow process: wait on
+                // the queue lock was held past its timeout by a live, slow thread: wait on
                 if (!(e.getCause() instanceof UnrecoverableTimeoutException) || System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -252,20 +327,22 @@ public final class Journal implements AutoCloseable {
         ExcerptAppender appender = appenders.get();
         space.checkRoom(appender, size);
         Origin origin = ChangeCause.origin();
-        long index;
+        long sequence;
         long end;
+        int s = slot;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
+                sequence = claim(s);
                 Bytes<?> b = dc.wire().bytes();
-                EventLayout.writeHeader(b, type, stripe.stripe(), key.size(), value == null ? EventLayout.NO_VALUE : value.size(), origin);
+                EventLayout.writeHeader(b, sequence, type, stripe.stripe(), key.size(),
+                        value == null ? EventLayout.NO_VALUE : value.size(), origin);
                 EventLayout.copy(key, b);
                 if (value != null) {
                     EventLayout.copy(value, b);
                 }
                 EventLayout.writeOrigin(b, origin);
                 end = b.writePosition();
-                index = dc.index();
-                stripe.inFlight(index); // before the commit: a crash from here on is finished from the journal
+                stripe.inFlight(sequence); // before the commit: a crash from here on is finished from the journal
                 if (HALT_IN_APPEND.equals("beforeCommit")) {
                     Runtime.getRuntime().halt(137);
                 }
@@ -277,51 +354,41 @@ public final class Journal implements AutoCloseable {
             throw appendFailed(e);
         } catch (InternalError e) {
             throw space.faulted(e);
+        } finally {
+            writers.idle(s); // after the commit (or the roll back): readers find the entry, or know it never comes
         }
-        pendingSync.set(appender);
-        appends.increment();
-        space.appended(appender, end);
-        return index;
+        appended(appender, sequence, end, 1);
+        return sequence;
     }
 
+    /** Takes the next sequence for this process's slot; the caller holds its queue's write lock. */
+    private long claim(int s) {
+        long sequence = writers.claim(s);
+        if (HALT_IN_APPEND.equals("afterClaim")) {
+            Runtime.getRuntime().halt(137);
+        }
+        writers.claimed(s, sequence);
+        return sequence;
+    }
+
+    private void appended(ExcerptAppender appender, long sequence, long end, int events) {
+        lastAppended.get()[0] = sequence;
+        pendingSync.set(appender);
+        appends.add(events);
+        space.appended(appender, end);
+    }
 
     /**
-     * Appends an event from encoded bytes (repairs, tools).
+     * Appends an event from encoded bytes (repairs, tools), and forces it to disk as the
+     * durability mode says.
      *
      * @param value null for removals
      * @return the event's sequence
      */
     public long append(ChangeType type, byte[] key, byte[] value) {
-        ExcerptAppender appender = appenders.get();
-        space.checkRoom(appender, key.length + (value == null ? 0 : value.length));
-        Origin origin = ChangeCause.origin();
-        long index;
-        long end;
-        try (DocumentContext dc = appender.writingDocument()) {
-            try {
-                Bytes<?> b = dc.wire().bytes();
-                EventLayout.writeHeader(b, type, -1, key.length, value == null ? EventLayout.NO_VALUE : value.length, origin);
-                b.write(key);
-                if (value != null) {
-                    b.write(value);
-                }
-                EventLayout.writeOrigin(b, origin);
-                end = b.writePosition();
-                index = dc.index();
-            } catch (RuntimeException | InternalError e) {
-                dc.rollbackOnClose(); // nothing half-written is committed
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            throw appendFailed(e);
-        } catch (InternalError e) {
-            throw space.faulted(e);
-        }
-        pendingSync.set(appender);
-        appends.increment();
-        space.appended(appender, end);
+        long sequence = appendBatch(List.of(new BatchChange(type, -1, key, value)), seq -> { });
         syncIfPending();
-        return index;
+        return sequence;
     }
 
     /** The largest key plus value one journal event takes (Chronicle Queue caps an entry at a quarter of its block). */
@@ -391,24 +458,45 @@ public final class Journal implements AutoCloseable {
         return flushes.get();
     }
 
-    /** A new tailer; use it from one thread only. */
-    public ExcerptTailer tailer() {
-        return queue().createTailer();
-    }
-
     /** A reader of this journal, positioned at its start; use it from one thread. */
     public JournalReader reader() {
-        return new JournalReader(this, queue().createTailer());
+        return new JournalReader(this, writers);
     }
 
     /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
-    public java.util.List<RawEvent> readAt(long sequence) {
-        java.util.List<RawEvent> events = new java.util.ArrayList<>();
-        try (ExcerptTailer tailer = queue().createTailer()) {
-            if (tailer.moveToIndex(sequence) && EventLayout.readEntry(tailer, events) && events.get(0).sequence() == sequence) {
-                return events;
+    public List<RawEvent> readAt(long sequence) {
+        try {
+            if (sequence < writers.base()) {
+                SingleChronicleQueue legacy = queues.legacy();
+                if (legacy != null) {
+                    try (ExcerptTailer tailer = legacy.createTailer()) {
+                        List<RawEvent> events = new ArrayList<>();
+                        if (tailer.moveToIndex(sequence) && EventLayout.readEntry(tailer, events)
+                                && events.get(0).sequence() == sequence) {
+                            return events;
+                        }
+                    }
+                }
+                return List.of();
             }
-            return java.util.List.of();
+            for (Path queueDir : queues.writerDirs()) {
+                SingleChronicleQueue q = queues.queue(queueDir);
+                try (ExcerptTailer tailer = q.createTailer()) {
+                    JournalQueues.seekBelow(q, tailer, sequence);
+                    List<RawEvent> entry = new ArrayList<>();
+                    while (EventLayout.readEntry(tailer, entry)) {
+                        long s = entry.get(0).sequence();
+                        if (s == sequence) {
+                            return entry;
+                        }
+                        if (s > sequence) {
+                            break;
+                        }
+                        entry.clear();
+                    }
+                }
+            }
+            return List.of();
         } catch (RuntimeException | AssertionError e) {
             throw damaged(e);
         }
@@ -426,21 +514,24 @@ public final class Journal implements AutoCloseable {
      * subscribers see all of them or none. {@code onSequence} runs before the entry is committed,
      * with its sequence, so the caller can record it in every stripe it holds.
      */
-    public long appendBatch(java.util.List<BatchChange> changes, java.util.function.LongConsumer onSequence) {
+    public long appendBatch(List<BatchChange> changes, java.util.function.LongConsumer onSequence) {
         ExcerptAppender appender = appenders.get();
         long bytes = 0;
         for (BatchChange c : changes) {
-            bytes += EventLayout.HEADER_SIZE + c.key().length + (c.value() == null ? 0 : c.value().length);
+            checkSize(c.key().length + (c.value() == null ? 0 : c.value().length));
+            bytes += EventLayout.HEADER_SIZE_V3 + c.key().length + (c.value() == null ? 0 : c.value().length);
         }
         space.checkRoom(appender, bytes);
         Origin origin = ChangeCause.origin();
-        long index;
+        long sequence;
         long end;
+        int s = slot;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
+                sequence = claim(s);
                 Bytes<?> b = dc.wire().bytes();
                 for (BatchChange c : changes) {
-                    EventLayout.writeHeader(b, c.type(), c.stripe(), c.key().length,
+                    EventLayout.writeHeader(b, sequence, c.type(), c.stripe(), c.key().length,
                             c.value() == null ? EventLayout.NO_VALUE : c.value().length, origin);
                     b.write(c.key());
                     if (c.value() != null) {
@@ -449,8 +540,7 @@ public final class Journal implements AutoCloseable {
                     EventLayout.writeOrigin(b, origin);
                 }
                 end = b.writePosition();
-                index = dc.index();
-                onSequence.accept(index);
+                onSequence.accept(sequence);
             } catch (RuntimeException | InternalError e) {
                 dc.rollbackOnClose(); // nothing half-written is committed
                 throw e;
@@ -459,76 +549,82 @@ public final class Journal implements AutoCloseable {
             throw appendFailed(e);
         } catch (InternalError e) {
             throw space.faulted(e);
+        } finally {
+            writers.idle(s);
         }
-        pendingSync.set(appender);
-        appends.add(changes.size());
-        space.appended(appender, end);
-        return index;
+        appended(appender, sequence, end, changes.size());
+        return sequence;
     }
 
     /**
      * Deletes whole journal cycles that are no longer needed: older than {@code maxAge} (when set),
      * or the oldest ones while the journal is larger than {@code maxBytes} (when positive), and only
-     * cycles entirely at or before {@code consumedThrough}: the sequence every named subscription
-     * has delivered and the latest checkpoint covers. The newest cycle is never deleted. Files are
-     * deleted only after Chronicle Queue has been told, so no file stays open.
+     * cycles whose events are all at or before {@code consumedThrough}: the sequence every named
+     * subscription has delivered and the latest checkpoint covers. Each queue's newest cycle is never
+     * deleted (its writer appends to it). Files are deleted only after Chronicle Queue has been
+     * told, so no file stays open.
      *
      * @return the deleted files
      */
-    public java.util.List<Path> retain(java.time.Duration maxAge, long maxBytes, long consumedThrough) {
-        java.util.List<Path> deleted = new java.util.ArrayList<>();
+    public List<Path> retain(java.time.Duration maxAge, long maxBytes, long consumedThrough) {
+        List<Path> deleted = new ArrayList<>();
         if ((maxAge == null && maxBytes <= 0) || consumedThrough < 0 || lastSequence() < 0) {
             return deleted;
         }
-        SingleChronicleQueue queue = queue();
-        net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
-        int consumedCycle = rollCycle.toCycle(consumedThrough);
-        int newest = queue.lastCycle(); // the newest cycle with a file: never deleted
-        java.util.NavigableSet<Long> cycles = queue.listCyclesBetween(queue.firstCycle(), newest);
-        long totalBytes = 0;
-        java.util.Map<Long, Path> files = new java.util.TreeMap<>();
-        for (long cycle : cycles) {
-            Path file = cycleFile(queue, cycle);
-            if (java.nio.file.Files.exists(file)) {
-                files.put(cycle, file);
-                totalBytes += file.toFile().length();
-            }
+        record Cycle(SingleChronicleQueue queue, long cycle, Path file, long bytes, long lastSequence, long endMillis) {
         }
-        long now = queue.time().currentTimeMillis();
-        for (java.util.Map.Entry<Long, Path> e : files.entrySet()) {
-            long cycle = e.getKey();
-            if (cycle >= newest || cycle >= consumedCycle) {
-                break; // never the newest cycle, never what someone still needs
+        List<Cycle> candidates = new ArrayList<>();
+        long totalBytes = 0;
+        long now = 0;
+        try {
+            for (SingleChronicleQueue q : queues.all()) {
+                now = q.time().currentTimeMillis();
+                java.util.NavigableSet<Long> cycles = JournalQueues.cycles(q);
+                if (cycles.isEmpty()) {
+                    continue;
+                }
+                long newest = cycles.last();
+                try (ExcerptTailer tailer = q.createTailer()) {
+                    for (long cycle : cycles) {
+                        Path file = JournalQueues.cycleFile(q, cycle);
+                        if (!Files.exists(file)) {
+                            continue;
+                        }
+                        long bytes = file.toFile().length();
+                        totalBytes += bytes;
+                        if (cycle != newest) {
+                            candidates.add(new Cycle(q, cycle, file, bytes, JournalQueues.lastSequenceOf(q, tailer, cycle),
+                                    (cycle + 1) * q.rollCycle().lengthInMillis()));
+                        }
+                    }
+                }
             }
-            long cycleEnd = (cycle + 1) * rollCycle.lengthInMillis();
-            boolean old = maxAge != null && cycleEnd <= now - maxAge.toMillis();
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(e);
+        }
+        candidates.sort(java.util.Comparator.comparingLong(Cycle::endMillis));
+        java.util.Set<SingleChronicleQueue> touched = new java.util.HashSet<>();
+        for (Cycle c : candidates) {
+            boolean old = maxAge != null && c.endMillis() <= now - maxAge.toMillis();
             boolean tooBig = maxBytes > 0 && totalBytes > maxBytes;
             if (!old && !tooBig) {
-                break;
+                break; // the rest are younger, and the journal is small enough
             }
-            long size = e.getValue().toFile().length();
+            if (c.lastSequence() > consumedThrough) {
+                continue; // someone still needs it
+            }
             try {
-                java.nio.file.Files.deleteIfExists(e.getValue());
+                Files.deleteIfExists(c.file());
             } catch (IOException ex) {
-                throw new StateStoreException("Store '" + store + "': cannot delete journal file " + e.getValue() + " (" + ex
+                throw new StateStoreException("Store '" + store + "': cannot delete journal file " + c.file() + " (" + ex
                         + "): check the permissions of the data directory", ex);
             }
-            totalBytes -= size;
-            deleted.add(e.getValue());
+            totalBytes -= c.bytes();
+            deleted.add(c.file());
+            touched.add(c.queue());
         }
-        if (!deleted.isEmpty()) {
-            queue.refreshDirectoryListing();
-        }
+        touched.forEach(SingleChronicleQueue::refreshDirectoryListing);
         return deleted;
-    }
-
-    /** The file of {@code cycle}, named as Chronicle names it (UTC, the roll cycle's format). */
-    private Path cycleFile(SingleChronicleQueue queue, long cycle) {
-        net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
-        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format())
-                .withZone(java.time.ZoneOffset.UTC);
-        return dir.resolve(names.format(java.time.Instant.ofEpochMilli(cycle * rollCycle.lengthInMillis()))
-                + SingleChronicleQueue.SUFFIX);
     }
 
     /** Events this process appended. */
@@ -547,62 +643,62 @@ public final class Journal implements AutoCloseable {
      * @throws CorruptStoreException naming the file, with the advice that keeps every entry
      */
     public void checkReadable() {
-        SingleChronicleQueue q = queue();
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
-            java.util.Optional<Path> discarded = files
-                    .filter(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.DISCARD_FILE_SUFFIX)).findFirst();
-            if (discarded.isPresent()) {
-                throw new CorruptStoreException("Store '" + store + "': its journal " + dir + " lost events: Chronicle set"
-                        + " aside the cycle file " + discarded.get().getFileName() + " as unreadable; " + setAsideAdvice());
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        java.util.Optional<Path> discarded = queues.discarded();
+        if (discarded.isPresent()) {
+            throw new CorruptStoreException("Store '" + store + "': its journal " + dir + " lost events: Chronicle set"
+                    + " aside the cycle file " + dir.relativize(discarded.get()) + " as unreadable; " + setAsideAdvice());
         }
-        if (q.firstCycle() == Integer.MAX_VALUE) {
-            return; // no cycle file yet
-        }
-        for (long cycle : q.listCyclesBetween(q.firstCycle(), q.lastCycle())) {
-            if (!java.nio.file.Files.exists(cycleFile(q, cycle))) {
-                continue; // deleted by retention since the directory was listed
+        try {
+            for (SingleChronicleQueue q : queues.all()) {
+                JournalQueues.checkCycles(q);
             }
-            try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore acquired =
-                         q.storeForCycle((int) cycle, q.epoch(), false, null)) {
-                if (acquired == null) { // its header never became ready within the queue's timeout
-                    throw damaged(new java.io.StreamCorruptedException("cycle file of cycle " + cycle
-                            + " has no readable header"));
-                }
-            } catch (CorruptStoreException e) {
-                throw e;
-            } catch (RuntimeException | AssertionError e) {
-                throw damaged(e);
-            } catch (Exception e) { // Chronicle rethrows a StreamCorruptedException unchecked
-                throw damaged(e);
-            }
+        } catch (Exception | AssertionError e) { // Chronicle rethrows a StreamCorruptedException unchecked
+            throw damaged(e);
         }
     }
 
     /**
      * The sequence of the newest event the calling thread appended, or -1 when it appended none: a
-     * field read, where {@link #lastSequence} scans the queue's index (the replication applier reads
-     * it after every change it applies).
+     * field read (the replication applier reads it after every change it applies).
      */
     public long lastAppendedByThisThread() {
-        try {
-            return appenders.get().lastIndexAppended();
-        } catch (IllegalStateException e) { // Chronicle's "no messages written": nothing appended yet
-            return -1;
-        }
+        return lastAppended.get()[0];
     }
 
-    /** The sequence of the newest event, or -1 when the journal is empty. */
+    /**
+     * The sequence of the newest event, or -1 when the journal is empty: the newest sequence
+     * claimed (an append in flight, or one whose writer died before committing it, may not be
+     * readable).
+     */
     public long lastSequence() {
-        long last;
+        return writers.nextVolatile() - 1;
+    }
+
+    /**
+     * Journal entries after {@code position} up to the newest: how far a subscription that
+     * delivered {@code position} is behind. A position of -1 (nothing delivered yet) counts every
+     * entry the journal holds. An entry is one sequence: one change, or one atomic multi-key change.
+     * Sequences of the writer queues are counted, not read: one a dead writer never committed
+     * counts too.
+     */
+    public long entriesAfter(long position) {
+        long last = lastSequence();
+        if (last < 0 || position >= last) {
+            return 0;
+        }
+        long base = writers.base();
+        if (position >= base) {
+            return last - position;
+        }
         try {
-            last = queue().lastIndex();
+            long count = 0;
+            for (SingleChronicleQueue q : queues.all()) {
+                count += JournalQueues.entriesAfter(q, position, q.file().toPath().equals(dir));
+            }
+            return count;
         } catch (RuntimeException | AssertionError e) {
             throw damaged(e);
         }
-        return last < 0 ? -1 : last;
     }
 
     @Override
@@ -611,17 +707,13 @@ public final class Journal implements AutoCloseable {
             return;
         }
         JournalFlusher.unregister(this);
-        synchronized (openLock) { // waits for an opening in progress; none starts after this
-            SingleChronicleQueue q = queue;
-            if (q == null) {
-                return; // never opened: nothing to close
-            }
+        synchronized (this) { // waits for an opening of the own queue in progress; none starts after this
             synchronized (allAppenders) {
                 for (ExcerptAppender appender : allAppenders) {
                     appender.close();
                 }
             }
-            q.close();
+            queues.close();
         }
     }
 

@@ -148,9 +148,7 @@ public final class JournalSubscription<K, V> implements Subscription {
     }
 
     private static long moveAfter(JournalReader tailer, long sequence) {
-        if (!tailer.moveTo(sequence)) {
-            tailer.toStart(); // the sequence is not in the journal (yet, or any more): read on and skip
-        }
+        tailer.positionAfter(sequence);
         return sequence;
     }
 

@@ -47,8 +47,8 @@ public final class Replay {
         }
         long events = 0;
         try (JournalReader reader = journal.reader()) {
-            if (from >= 0 && !reader.moveTo(from)) {
-                reader.toStart();
+            if (from >= 0) {
+                reader.positionAfter(from);
             }
             for (RawEvent e; (e = reader.next()) != null && e.sequence() <= throughSequence; ) {
                 if (e.sequence() <= from) {

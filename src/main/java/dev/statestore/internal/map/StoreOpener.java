@@ -5,11 +5,13 @@ import dev.statestore.CompactReport;
 import dev.statestore.CorruptStoreException;
 import dev.statestore.DiskFullException;
 import dev.statestore.Durability;
+import dev.statestore.IncompatibleFormatException;
 import dev.statestore.JournalRoll;
 import dev.statestore.MapOptions;
 import dev.statestore.RebuildReport;
 import dev.statestore.StateStoreException;
 import dev.statestore.StoreFullException;
+import dev.statestore.StoreInfo.AttachedProcess;
 import dev.statestore.TypeMismatchException;
 import dev.statestore.VerifyReport;
 import dev.statestore.internal.admin.CrashRepair;
@@ -45,6 +47,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,9 +103,6 @@ public final class StoreOpener {
                 values = valueConversion(meta, valueCodec);
                 modes.createFile(mapFile);
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
-                if (journal != null) {
-                    journal.ensureOpen(); // its creator is about to write: the queue is made with the store
-                }
                 marks = meta.stamped() ? new DeadlineMarks() : null;
                 chronicle = acquire(acquired, build(meta, keys, values, mapFile, journal, marks, bumps));
                 meta.write(storeDir, modes);
@@ -111,7 +111,10 @@ public final class StoreOpener {
                 checkTypes(meta, keyCodec, valueCodec, checkTypeNames);
                 values = valueConversion(meta, valueCodec);
                 MapFileCheck.check(name, mapFile, meta.journal());
-                // the queue opens on first use: reads never need it
+                if (meta.journal() && meta.format() < StoreMetadata.FORMAT) {
+                    meta = upgradeJournal(meta, storeDir, processes, modes);
+                }
+                // the queues open on first use: reads never need them
                 journal = acquire(acquired, openJournal(meta, storeDir, modes));
                 marks = meta.stamped() ? new DeadlineMarks() : null;
                 chronicle = acquire(acquired, attach(meta, keys, values, mapFile, processes, journal, marks, bumps,
@@ -119,6 +122,12 @@ public final class StoreOpener {
             }
             int slot = processes.claim();
             acquired.push(() -> processes.release(slot));
+            if (journal != null) {
+                journal.attach(slot);
+                if (created != null) {
+                    journal.ensureOpen(); // its creator is about to write: its queue is made with the store
+                }
+            }
             StripeTable stripes = StripeTable.openOrCreate(name, storeDir, segments(chronicle), processes, slot,
                     LOCK_TIMEOUT_MILLIS, modes);
             if (marks != null) {
@@ -406,6 +415,29 @@ public final class StoreOpener {
         } catch (OverlappingFileLockException e) {
             return false; // this JVM has the map open
         }
+    }
+
+    /**
+     * Moves a journaled store of an older format to this build's: its journal's single queue is
+     * kept and read as the journal's beginning, and appends go to a queue per writer process from
+     * now on (see {@code Journal}). Only while no other process is attached: a process of an older
+     * build would go on appending to the single queue.
+     */
+    private static StoreMetadata upgradeJournal(StoreMetadata meta, Path storeDir, ProcessTable processes,
+                                                FileModes modes) throws IOException {
+        List<AttachedProcess> others = processes.live();
+        if (!others.isEmpty()) {
+            throw new IncompatibleFormatException("Store '" + meta.name() + "' has format " + meta.format() + " (a journal"
+                    + " every process appends to) and is attached by " + others.size() + " process(es) of an earlier"
+                    + " statestore (pids " + others.stream().map(p -> String.valueOf(p.pid())).toList() + "): stop them,"
+                    + " then open it again with this version, which moves it to format " + StoreMetadata.FORMAT
+                    + " (a journal queue per writer process); processes of the earlier version cannot open it after that");
+        }
+        StoreMetadata upgraded = meta.upgraded();
+        upgraded.write(storeDir, modes);
+        LOG.info("store '{}': moved from format {} to {}: its journal now has a queue per writer process; the earlier"
+                + " queue is kept and read first", meta.name(), meta.format(), upgraded.format());
+        return upgraded;
     }
 
     private static Journal openJournal(StoreMetadata meta, Path storeDir, FileModes modes) {

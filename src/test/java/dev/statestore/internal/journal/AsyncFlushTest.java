@@ -20,8 +20,10 @@ class AsyncFlushTest {
 
     @Test
     void anAsyncJournalIsForcedByTheFlusherAfterAppendsAndOnlyThen() throws Exception {
-        try (Journal async = Journal.open("a", dir.resolve("a"), Durability.ASYNC, JournalRoll.DAILY, new FileModes(false));
-             Journal none = Journal.open("n", dir.resolve("n"), Durability.NONE, JournalRoll.DAILY, new FileModes(false))) {
+        try (Journal async = AttachedJournals.attached(Journal.open("a", dir.resolve("a"), Durability.ASYNC, JournalRoll.DAILY,
+                     new FileModes(false)), dir.resolve("a"));
+             Journal none = AttachedJournals.attached(Journal.open("n", dir.resolve("n"), Durability.NONE, JournalRoll.DAILY,
+                     new FileModes(false)), dir.resolve("n"))) {
             async.ensureOpen();
             none.ensureOpen();
             async.append(ChangeType.PUT, bytes("k"), bytes("v"));

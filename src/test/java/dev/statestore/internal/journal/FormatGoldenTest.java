@@ -62,10 +62,10 @@ class FormatGoldenTest {
 
     @Test
     void anEventOfAnUnknownLayoutVersionIsRefused() {
-        byte[] future = new byte[28];
-        future[0] = 3;
+        byte[] future = new byte[36];
+        future[0] = 4;
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> EventLayout.decode(1, Bytes.wrapForRead(future)));
-        assertEquals("journal event 1 has layout version 3; this statestore reads versions 1 and 2", e.getMessage());
+        assertEquals("journal event 1 has layout version 4; this statestore reads versions 1 to 3", e.getMessage());
     }
 
     @Test

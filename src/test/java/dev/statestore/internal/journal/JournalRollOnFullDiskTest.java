@@ -38,8 +38,8 @@ class JournalRollOnFullDiskTest {
             SetTimeProvider clock = new SetTimeProvider(1_800_000_000_000L / HOUR * HOUR + 60_000);
             Path storeDir = disk.path().resolve("s");
             List<String> appended = new ArrayList<>();
-            try (Journal journal = Journal.open("s", storeDir, Durability.NONE, JournalRoll.HOURLY, new FileModes(false),
-                    clock)) {
+            try (Journal journal = AttachedJournals.attached(Journal.open("s", storeDir, Durability.NONE, JournalRoll.HOURLY,
+                    new FileModes(false), clock), storeDir)) {
                 for (int i = 0; i < 10; i++) {
                     journal.append(ChangeType.PUT, bytes("k" + i), bytes("first hour"));
                     appended.add("k" + i);
@@ -69,7 +69,7 @@ class JournalRollOnFullDiskTest {
     }
 
     private static List<Path> cycleFiles(Path storeDir) throws java.io.IOException {
-        try (Stream<Path> files = Files.list(storeDir.resolve(Journal.DIR_NAME))) {
+        try (Stream<Path> files = Files.walk(storeDir.resolve(Journal.DIR_NAME), 2)) {
             return files.filter(f -> f.getFileName().toString().contains(".cq4")
                     && !f.getFileName().toString().endsWith(".cq4t")).toList();
         }

@@ -31,8 +31,8 @@ class RetentionTest {
     @Test
     void oldCyclesAreDeletedOnlyOnceConsumedAndTheirFilesAreReleased() throws IOException {
         SetTimeProvider clock = new SetTimeProvider(1_800_000_000_000L / HOUR * HOUR + 60_000);
-        try (Journal journal = Journal.open("ret", storeDir, Durability.NONE, JournalRoll.HOURLY,
-                new FileModes(false), clock)) {
+        try (Journal journal = AttachedJournals.attached(Journal.open("ret", storeDir, Durability.NONE, JournalRoll.HOURLY,
+                new FileModes(false), clock), storeDir)) {
             List<Long> firstOfHour = new ArrayList<>();
             for (int hour = 0; hour < 3; hour++) {
                 for (int i = 0; i < 100; i++) {
@@ -80,8 +80,8 @@ class RetentionTest {
     @Test
     void aSizeLimitTrimsTheOldestCyclesFirst() throws IOException {
         SetTimeProvider clock = new SetTimeProvider(1_800_000_000_000L / HOUR * HOUR + 60_000);
-        try (Journal journal = Journal.open("size", storeDir, Durability.NONE, JournalRoll.HOURLY,
-                new FileModes(false), clock)) {
+        try (Journal journal = AttachedJournals.attached(Journal.open("size", storeDir, Durability.NONE, JournalRoll.HOURLY,
+                new FileModes(false), clock), storeDir)) {
             long last = -1;
             for (int hour = 0; hour < 4; hour++) {
                 last = journal.append(ChangeType.PUT, bytes("k"), bytes("h" + hour));
@@ -95,7 +95,7 @@ class RetentionTest {
     }
 
     private List<Path> cycleFiles() throws IOException {
-        try (Stream<Path> files = Files.list(storeDir.resolve(Journal.DIR_NAME))) {
+        try (Stream<Path> files = Files.walk(storeDir.resolve(Journal.DIR_NAME), 2)) {
             return files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
         }
     }
