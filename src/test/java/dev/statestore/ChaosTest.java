@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * keys of its own ({@code w<generation>-<n>}) and after each one a key all writers share
  * ({@code shared-<n mod 64>}). Afterwards every acknowledged write is in the journal, the map is
  * exactly the journal's replay (so each key holds its last journaled write, and a dead writer's
- * last change is either in both or in neither), and no put of any writer took 5 s or more.
+ * last change is either in both or in neither), no put of any writer took 5 s or more, and a
+ * subscriber reading all along heard every journaled change, none of them 5 s or more after it
+ * was made (a sequence a killed writer claimed and never committed holds no reader up).
  * {@code -Dchaos.kills=N} sets the number of kills (default 20); the long run is {@code ops/chaos}.
  */
 class ChaosTest {
@@ -59,11 +61,28 @@ class ChaosTest {
         assertTrue(result.verify().clean(), result.verify().summary());
         assertTrue(result.maxOpMicros() < STALL_LIMIT_MICROS, "a writer's put took " + result.maxOpMicros() + " us");
         assertTrue(result.acknowledged() > 1000, "too few writes to mean anything: " + result.acknowledged());
+        assertEquals(result.journaled(), result.heardLive(), "changes the live subscriber heard, of those journaled");
+        assertTrue(result.maxHeardMicros() < STALL_LIMIT_MICROS, "the live subscriber heard a change "
+                + result.maxHeardMicros() + " us after it was made");
     }
 
     /** What one chaos run observed. */
     record ChaosResult(int kills, long acknowledged, long lost, List<String> lostExamples, long maxOpMicros,
-                       VerifyReport verify) {
+                       VerifyReport verify, long journaled, long heardLive, long maxHeardMicros) {
+    }
+
+    /** A subscriber in the test's JVM, reading while writers are killed: what it heard, and how late. */
+    static final class LiveSubscriber implements ChangeListener<String, String> {
+        final java.util.concurrent.atomic.AtomicLong heard = new java.util.concurrent.atomic.AtomicLong();
+        volatile long maxLateMicros;
+
+        @Override
+        public void onChange(ChangeEvent<String, String> event) {
+            java.time.Instant now = java.time.Instant.now();
+            long lateNanos = (now.getEpochSecond() * 1_000_000_000L + now.getNano()) - event.timeNanos();
+            maxLateMicros = Math.max(maxLateMicros, lateNanos / 1000);
+            heard.incrementAndGet();
+        }
     }
 
     /**
@@ -122,6 +141,29 @@ class ChaosTest {
         Map<Long, Writer> byPid = new HashMap<>();
         List<Writer> writers = new ArrayList<>();
         int generation = 0;
+        LiveSubscriber live = new LiveSubscriber();
+        long journaled = 0;
+        try (DefaultStateStore watcher = (DefaultStateStore) StateStore.open(dir);
+             Subscription subscription = watcher.map(STORE, String.class, String.class).subscribe(Position.START, live)) {
+            chaos(dir, kills, random, byPid, writers, generation);
+            try (var reader = watcher.journal(STORE).reader()) { // every writer is dead: to the journal's end
+                while (reader.next() != null) {
+                    journaled++;
+                }
+            }
+            long deadline = System.nanoTime() + LINE.toNanos();
+            while (live.heard.get() < journaled && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+        ChaosResult result = check(dir, byPid, kills); // with no process attached: the open repairs what the kills left
+        return new ChaosResult(result.kills(), result.acknowledged(), result.lost(), result.lostExamples(),
+                result.maxOpMicros(), result.verify(), journaled, live.heard.get(), live.maxLateMicros);
+    }
+
+    /** Kills and replaces writers, {@code kills} times, then kills the last ones. */
+    private static void chaos(Path dir, int kills, Random random, Map<Long, Writer> byPid, List<Writer> writers,
+                              int generation) {
         try {
             for (; generation < 3; generation++) {
                 writers.add(startWriter(dir, generation, byPid));
@@ -141,6 +183,10 @@ class ChaosTest {
         } finally {
             writers.forEach(w -> w.child.close());
         }
+    }
+
+    /** What the kills left: every acknowledged write journaled, and the map as the journal says. */
+    private static ChaosResult check(Path dir, Map<Long, Writer> byPid, int kills) {
         Map<Long, BitSet> journaled = new HashMap<>();
         try (DefaultStateStore s = (DefaultStateStore) StateStore.open(dir)) {
             try (var reader = s.journal(STORE).reader()) {
@@ -175,7 +221,7 @@ class ChaosTest {
                     }
                 }
             }
-            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.admin().verify(STORE));
+            return new ChaosResult(kills, acknowledged, lost, examples, maxMicros, s.admin().verify(STORE), 0, 0, 0);
         }
     }
 

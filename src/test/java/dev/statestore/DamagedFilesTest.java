@@ -41,7 +41,8 @@ class DamagedFilesTest {
         "stripes.tbl, garbage", "stripes.tbl, deleted",
         "procs.tbl, garbage", "procs.tbl, deleted",
         ".lock, garbage", ".lock, deleted",
-        "journal/metadata.cq4t, deleted",
+        "journal/*metadata.cq4t, deleted",
+        "journal/writers.tbl, garbage", "journal/writers.tbl, deleted",
         "journal/*.cq4, deleted", "journal/*.cq4, garbage",
         "checkpoints/*.ckpt, deleted", "checkpoints/*.ckpt, garbage",
     })
@@ -224,7 +225,7 @@ class DamagedFilesTest {
         Path journal = data.resolve("s").resolve("journal");
         byte[] garbage = new byte[1 << 16];
         new Random(3).nextBytes(garbage);
-        Files.write(journal.resolve("metadata.cq4t"), garbage);
+        Files.write(resolve(data.resolve("s"), "journal/*metadata.cq4t"), garbage);
 
         Outcome failed = cli(data, "put", "s", "after", "damage");
         assertEquals(Main.STORE_ERROR, failed.code(), failed.err());
@@ -252,14 +253,17 @@ class DamagedFilesTest {
         }
     }
 
-    /** {@code file} in {@code storeDir}; a name {@code *.ext} in a folder is its one file of that extension. */
+    /**
+     * {@code file} in {@code storeDir}; a name {@code *.ext} (or {@code *name}) in a folder is its one
+     * file, at any depth below it, whose name ends so (each writer process has a journal queue of its own).
+     */
     private static Path resolve(Path storeDir, String file) throws IOException {
         if (!file.contains("*")) {
             return storeDir.resolve(file);
         }
         Path folder = storeDir.resolve(file.substring(0, file.indexOf('/')));
         String ext = file.substring(file.indexOf('*') + 1);
-        try (var files = Files.list(folder)) {
+        try (var files = Files.walk(folder)) {
             List<Path> matching = files.filter(p -> p.getFileName().toString().endsWith(ext)).toList();
             assertEquals(1, matching.size(), "one " + file + ": " + matching);
             return matching.get(0);

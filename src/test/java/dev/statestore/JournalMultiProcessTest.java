@@ -29,13 +29,28 @@ class JournalMultiProcessTest {
     @TempDir
     Path dir;
 
+    /**
+     * Each writer JVM appends to a queue of its own; a subscriber reading while they write, and a
+     * replay after, see one order: every sequence once, without a gap (nobody died), each writer's
+     * changes in the order it made them, and the last event of each key is what the map holds.
+     */
     @Test
-    void twoWriterJvmsOnOverlappingKeysLeaveAJournalThatReplaysExactlyToTheMap() throws InterruptedException {
+    void twoWriterJvmsOnOverlappingKeysLeaveAJournalThatReplaysExactlyToTheMap() throws InterruptedException, IOException {
         create("hammer");
-        try (ChildJvm a = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k");
-             ChildJvm b = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k")) {
-            assertEquals(0, a.waitFor(LINE), a.stderr());
-            assertEquals(0, b.waitFor(LINE), b.stderr());
+        List<ChangeEvent<String, String>> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (StateStore watcher = StateStore.open(dir);
+             Subscription sub = watcher.map("hammer", String.class, String.class).subscribe(Position.START, live::add)) {
+            try (ChildJvm a = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k");
+                 ChildJvm b = ChildJvm.cli(dir, "workload", "write", "hammer", "--count", "4000", "--keys", "64", "--prefix", "k")) {
+                assertEquals(0, a.waitFor(LINE), a.stderr());
+                assertEquals(0, b.waitFor(LINE), b.stderr());
+            }
+            long deadline = System.nanoTime() + LINE.toNanos();
+            while (live.size() < 8000 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertEquals(8000, live.size(), "the live subscriber heard every change");
+            assertOneOrderWithoutGaps(live);
         }
         try (DefaultStateStore store = (DefaultStateStore) StateStore.open(dir)) {
             VerifyReport report = store.admin().verify("hammer");
@@ -44,12 +59,31 @@ class JournalMultiProcessTest {
             StoreMap<String, String> map = store.map("hammer", String.class, String.class);
             Map<String, String> lastEventPerKey = new HashMap<>();
             Map<Long, Integer> writers = new HashMap<>();
-            for (ChangeEvent<String, String> e : JournalTest.collect(map, Position.START, 8000)) {
+            List<ChangeEvent<String, String>> replayed = JournalTest.collect(map, Position.START, 8000);
+            assertOneOrderWithoutGaps(replayed);
+            for (ChangeEvent<String, String> e : replayed) {
                 lastEventPerKey.put(e.key(), e.value());
                 writers.merge(e.writerPid(), 1, Integer::sum);
             }
             assertEquals(2, writers.size(), "both writer JVMs appear in the journal");
             assertEquals(map, lastEventPerKey);
+            Path journal = dir.resolve("hammer").resolve("journal");
+            try (var queues = Files.list(journal)) {
+                assertTrue(queues.filter(Files::isDirectory).count() >= 2, "a queue per writer process");
+            }
+        }
+    }
+
+    /** Sequences one after another from the first; each writer's values ("vN@PID") in the order it wrote them. */
+    private static void assertOneOrderWithoutGaps(List<ChangeEvent<String, String>> events) {
+        Map<Long, Long> lastN = new HashMap<>();
+        long first = events.get(0).sequence();
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent<String, String> e = events.get(i);
+            assertEquals(first + i, e.sequence(), "event " + i + " of " + events.size());
+            long n = Long.parseLong(e.value().substring(1, e.value().indexOf('@')));
+            Long before = lastN.put(e.writerPid(), n);
+            assertTrue(before == null || before < n, "writer " + e.writerPid() + " wrote v" + before + " before v" + n);
         }
     }
 
@@ -86,7 +120,7 @@ class JournalMultiProcessTest {
 
     @Test
     void namedSubscriptionKilledWithKillMinus9ResumesWithNoEventSkipped() throws IOException {
-        int n = 3000;
+        int n = 20_000; // enough that the subscriber is still reading when it is killed
         try (StateStore store = StateStore.open(dir)) {
             StoreMap<String, String> m = store.map("orders", String.class, String.class);
             for (int i = 0; i < n; i++) {

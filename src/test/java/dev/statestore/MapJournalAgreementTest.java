@@ -30,12 +30,16 @@ class MapJournalAgreementTest {
     Path dir;
 
     /**
-     * A writer killed inside a journal append, before or after its entry is committed, and the
-     * two things that settle that entry met in either order: the takeover of the writer's stripe
-     * (crash repair) and the queue's recovery of the write lock the dead writer held.
+     * A writer killed inside a journal append, right after it took its sequence (before its writer
+     * slot records it), before or after its entry is committed, and the two things that settle that
+     * entry met in either order: the takeover of the writer's stripe (crash repair) and another
+     * append. A subscriber that was reading all along hears what the map holds and goes on past
+     * the dead writer's sequence.
      */
     @ParameterizedTest(name = "halted {0}, {1} first")
     @CsvSource({
+            "afterClaim, takeover",
+            "afterClaim, queueLock",
             "beforeCommit, takeover",
             "beforeCommit, queueLock",
             "afterCommit, takeover",

@@ -44,13 +44,13 @@ public final class CrashRepair<KS, VS> implements StripeTable.Repair {
     }
 
     @Override
-    public void repair(int stripe, long inFlightSequence) {
+    public void repair(int stripe, long inFlightSequence, int ownerSlot) {
         ChronicleMapInternals.resetSegmentLock(map, stripe);
         if (inFlightSequence < 0 || journal == null) {
             LOG.warn("store '{}': took over stripe {} from a dead process; no change was in flight", store, stripe);
             return;
         }
-        List<RawEvent> events = journal.readAt(inFlightSequence).stream().filter(e -> e.stripe() == stripe).toList();
+        List<RawEvent> events = journal.readAt(inFlightSequence, ownerSlot).stream().filter(e -> e.stripe() == stripe).toList();
         if (events.isEmpty()) {
             LOG.warn("store '{}': took over stripe {} from a dead process; its change {} was never committed to the"
                     + " journal, so it did not happen", store, stripe, inFlightSequence);

@@ -129,9 +129,11 @@ public final class DefaultStoreAdmin implements StoreAdmin {
         Checkpoint checkpoint = opened.map.withAllStripes(() -> {
             long frozen = System.nanoTime();
             try {
-                long last = journal.lastSequence();
-                for (Path stale : Checkpoint.setAsideBeyond(storeDir, last)) { // the journal lost what they describe
-                    LOG.warn("store '{}': checkpoint past the journal's end (sequence {}) set aside as {}", name, last, stale);
+                long last = journal.lastSequence(); // every stripe held: no append in flight
+                long readable = journal.lastReadableSequence();
+                for (Path stale : Checkpoint.setAsideBeyond(storeDir, readable)) { // the journal lost what they describe
+                    LOG.warn("store '{}': checkpoint past the journal's end (sequence {}) set aside as {}", name, readable,
+                            stale);
                 }
                 return Checkpoint.write(storeDir, last, opened.map::forEachEncodedWhileAllHeld, store.modes());
             } catch (IOException e) {

@@ -75,8 +75,9 @@ public final class StoreVerifier {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long last = journal.lastSequence();
-        if (latest != null && latest.sequence() > last) {
+        long last = journal.lastReadableSequence();
+        // changes were journaled after the checkpoint, and none of them can be read
+        if (latest != null && latest.sequence() > last && journal.lastSequence() > latest.sequence()) {
             throw new CorruptStoreException("Store '" + store.name() + "': its journal ends (sequence " + last + ")"
                     + " before its checkpoint " + latest.file() + " (sequence " + latest.sequence() + "): journal files"
                     + " were lost. The map still holds every acknowledged entry: run 'statestore checkpoint "

@@ -93,12 +93,14 @@ public final class Journal implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
     /** The own queue's disk space reserved ahead of the writers, and the journal files' mode. */
     private final JournalSpace space;
+    private final FileModes modes;
 
     private Journal(String store, Path dir, Durability durability, JournalRoll roll,
                     net.openhft.chronicle.core.time.TimeProvider clock, FileModes modes, ProcessTable processes)
             throws IOException {
         this.store = store;
         this.space = new JournalSpace(store, dir, modes);
+        this.modes = modes;
         this.dir = dir;
         this.durability = durability;
         this.roll = roll;
@@ -107,7 +109,7 @@ public final class Journal implements AutoCloseable {
         this.queues = new JournalQueues(dir, this);
         this.appenders = ThreadLocal.withInitial(this::newAppender);
         try {
-            this.writers = WriterTable.openOrCreate(store, dir, processes.slots(), () -> firstSequence(dir.getParent()),
+            this.writers = WriterTable.openOrCreate(store, dir, processes.slots(), () -> firstSequences(dir.getParent()),
                     modes);
         } catch (IOException | RuntimeException e) {
             queues.close();
@@ -137,31 +139,40 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * The first sequence of a writer table made now: after every sequence the journal's queues
-     * hold (a legacy queue's, or those of writer queues whose table was lost) and after the latest
+     * Where a writer table made now starts. Its base, the first sequence of the writer queues, is
+     * past the legacy queue's last event (0 without one). Its counter is past every sequence the
+     * queues hold (those of writer queues whose table was lost, too) and past the latest
      * checkpoint (a journal set aside and begun afresh), so sequences never go back.
      */
-    private long firstSequence(Path storeDir) {
-        long last = -1;
+    private WriterTable.Start firstSequences(Path storeDir) {
         try {
-            for (SingleChronicleQueue q : queues.all()) {
-                try (ExcerptTailer t = q.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd()) {
-                    List<RawEvent> entry = new ArrayList<>();
-                    if (EventLayout.readEntry(t, entry)) {
-                        last = Math.max(last, entry.get(0).sequence());
-                    }
-                }
+            long legacyLast = -1;
+            SingleChronicleQueue legacy = queues.legacy();
+            if (legacy != null) {
+                legacyLast = lastSequenceIn(legacy);
+            }
+            long last = legacyLast;
+            for (Path w : queues.writerDirs()) {
+                last = Math.max(last, lastSequenceIn(queues.queue(w)));
             }
             Checkpoint latest = Checkpoint.latest(storeDir);
             if (latest != null) {
                 last = Math.max(last, latest.sequence());
             }
+            return new WriterTable.Start(legacy == null ? 0 : legacyLast + 1, last + 1);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (RuntimeException | AssertionError e) {
             throw damaged(e);
         }
-        return last + 1;
+    }
+
+    /** The sequence of the last event {@code queue} holds, -1 for none. */
+    private static long lastSequenceIn(SingleChronicleQueue queue) {
+        try (ExcerptTailer t = queue.createTailer().direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd()) {
+            List<RawEvent> entry = new ArrayList<>();
+            return EventLayout.readEntry(t, entry) ? entry.get(0).sequence() : -1;
+        }
     }
 
     /** Attaches this journal to the process slot {@code slot} this process claimed: its appends go to that slot's queue. */
@@ -198,6 +209,12 @@ public final class Journal implements AutoCloseable {
             }
             Path queueDir = JournalQueues.writerDir(dir, s);
             boolean made = !Files.isDirectory(queueDir);
+            try {
+                modes.createDirectories(queueDir); // with the store's mode, not the umask Chronicle would use
+            } catch (IOException e) {
+                throw new StateStoreException("Store '" + store + "': cannot create its journal queue " + queueDir + " ("
+                        + e + "): check the permissions and free space of the data directory", e);
+            }
             SingleChronicleQueue q = queues.queue(queueDir);
             if (made) {
                 writers.queueCreated(); // readers list the directory again
@@ -238,7 +255,7 @@ public final class Journal implements AutoCloseable {
                 builder.appenderListener((wire, index) -> Runtime.getRuntime().halt(137));
             }
             SingleChronicleQueue built = builder.build();
-            space.restrictAll();
+            space.restrictAll(queueDir);
             return built;
         } catch (RuntimeException e) {
             throw new CorruptStoreException("Store '" + store + "': cannot open its journal " + queueDir + " (" + e
@@ -465,6 +482,15 @@ public final class Journal implements AutoCloseable {
 
     /** The events of the entry {@code sequence}; empty when the journal has no complete entry there. */
     public List<RawEvent> readAt(long sequence) {
+        return readAt(sequence, -1);
+    }
+
+    /**
+     * As {@link #readAt(long)}, looking first in the queue of process slot {@code slot} (the writer
+     * that claimed it, when known: crash repair runs under a stripe, and opening every queue there
+     * would hold it up).
+     */
+    public List<RawEvent> readAt(long sequence, int slot) {
         try {
             if (sequence < writers.base()) {
                 SingleChronicleQueue legacy = queues.legacy();
@@ -479,7 +505,12 @@ public final class Journal implements AutoCloseable {
                 }
                 return List.of();
             }
-            for (Path queueDir : queues.writerDirs()) {
+            List<Path> dirs = new ArrayList<>(queues.writerDirs());
+            Path likely = slot < 0 ? null : JournalQueues.writerDir(dir, slot);
+            if (likely != null && dirs.remove(likely)) {
+                dirs.add(0, likely);
+            }
+            for (Path queueDir : dirs) {
                 SingleChronicleQueue q = queues.queue(queueDir);
                 try (ExcerptTailer tailer = q.createTailer()) {
                     JournalQueues.seekBelow(q, tailer, sequence);
@@ -672,6 +703,23 @@ public final class Journal implements AutoCloseable {
      */
     public long lastSequence() {
         return writers.nextVolatile() - 1;
+    }
+
+    /**
+     * The sequence of the newest event the journal's files hold, -1 for none: below {@link
+     * #lastSequence} by the appends in flight and, when journal files were lost, by what they held
+     * (verify and checkpoint compare it with the latest checkpoint).
+     */
+    public long lastReadableSequence() {
+        try {
+            long last = -1;
+            for (SingleChronicleQueue q : queues.all()) {
+                last = Math.max(last, lastSequenceIn(q));
+            }
+            return last;
+        } catch (RuntimeException | AssertionError e) {
+            throw damaged(e);
+        }
     }
 
     /**

@@ -169,9 +169,9 @@ final class JournalSpace {
         }
     }
 
-    /** Gives every file of the journal (cycles, the queues' metadata, the writer table) the store's file mode. */
-    void restrictAll() {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir, 2)) {
+    /** Gives every file of one queue of the journal (cycles, the queue's metadata) the store's file mode. */
+    void restrictAll(Path queueDir) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(queueDir)) {
             files.filter(java.nio.file.Files::isRegularFile).forEach(modes::restrict);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import static dev.statestore.internal.journal.WriterLayout.*;
 
@@ -61,23 +61,27 @@ final class WriterTable {
         this.slots = slots;
     }
 
+    /** Where a table made now starts: the writer queues' base and the next sequence to claim. */
+    record Start(long base, long next) {
+    }
+
     /**
-     * Maps the writer table of a journal, creating it when missing with its counter at
-     * {@code base.getAsLong()} (evaluated only then). Several processes may create it at once:
-     * each writes a file of its own and renames it into place unless one already is.
+     * Maps the writer table of a journal, creating it when missing as {@code start} says (evaluated
+     * only then). Several processes may create it at once: each writes a file of its own and
+     * renames it into place unless one already is.
      */
-    static WriterTable openOrCreate(String store, Path journalDir, int slots, LongSupplier base, FileModes modes)
+    static WriterTable openOrCreate(String store, Path journalDir, int slots, Supplier<Start> start, FileModes modes)
             throws IOException {
         Path file = journalDir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             Path tmp = journalDir.resolve(FILE_NAME + "." + ProcessIdentity.pid() + ".tmp");
             Files.deleteIfExists(tmp);
             modes.createFile(tmp);
-            long first = base.getAsLong();
+            Start first = start.get();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer header = ByteBuffer.allocate(SLOTS_START).order(ByteOrder.LITTLE_ENDIAN);
                 header.putLong(MAGIC_OFFSET, MAGIC).putInt(FORMAT_OFFSET, FORMAT).putInt(SLOTS_OFFSET, slots)
-                        .putLong(BASE_OFFSET, first).putLong(COUNTER_OFFSET, first);
+                        .putLong(BASE_OFFSET, first.base()).putLong(COUNTER_OFFSET, first.next());
                 ch.write(header, 0);
                 ByteBuffer slot = ByteBuffer.allocate(SLOT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
                 slot.putLong(CLAIM_OFFSET, IDLE);

@@ -72,8 +72,9 @@ public final class StripeTable implements AutoCloseable {
         /**
          * @param stripe the stripe taken over
          * @param inFlightSequence the journal sequence of the change the dead owner was making, or -1
+         * @param ownerSlot the dead owner's slot in the process table (its journal queue's)
          */
-        void repair(int stripe, long inFlightSequence);
+        void repair(int stripe, long inFlightSequence, int ownerSlot);
     }
 
     private final String store;
@@ -83,7 +84,7 @@ public final class StripeTable implements AutoCloseable {
     private final int slot;
     private final long generation;
     private final long lockTimeoutNanos;
-    private volatile Repair repair = (stripe, seq) -> { };
+    private volatile Repair repair = (stripe, seq, owner) -> { };
     private final LongAdder waits = new LongAdder();
     private final LongAdder waitNanos = new LongAdder();
     private final LongAdder takeovers = new LongAdder();
@@ -249,7 +250,7 @@ public final class StripeTable implements AutoCloseable {
                 nextCheck = now + TimeUnit.MILLISECONDS.toNanos(CHECK_INTERVAL_MILLIS);
                 if (!processes.isLive(slotOf(current), generationOf(current), GENERATION_BITS)
                         && LONGS.compareAndSet(buffer, off, current, me)) {
-                    takeover(stripe);
+                    takeover(stripe, slotOf(current));
                     waited(start);
                     return;
                 }
@@ -263,12 +264,12 @@ public final class StripeTable implements AutoCloseable {
         }
     }
 
-    private void takeover(int stripe) {
+    private void takeover(int stripe, int deadSlot) {
         bumpVersion(stripe); // the repair may change entries, and the dead owner may have changed one
         takeovers.increment();
         LONGS.getAndAdd(buffer, stripeOffset(stripe) + TAKEOVERS_OFFSET, 1L);
         long inFlight = (long) LONGS.getVolatile(buffer, stripeOffset(stripe) + IN_FLIGHT_OFFSET);
-        repair.repair(stripe, inFlight);
+        repair.repair(stripe, inFlight, deadSlot);
         LONGS.setRelease(buffer, stripeOffset(stripe) + IN_FLIGHT_OFFSET, NONE);
     }
 
@@ -392,7 +393,7 @@ public final class StripeTable implements AutoCloseable {
                     && !processes.isLive(slotOf(current), generationOf(current), GENERATION_BITS)
                     && LONGS.compareAndSet(buffer, off, current, me)) {
                 try {
-                    takeover(stripe);
+                    takeover(stripe, slotOf(current));
                     taken++;
                 } finally {
                     unlock(stripe);

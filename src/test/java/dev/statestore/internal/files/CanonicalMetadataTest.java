@@ -55,8 +55,8 @@ class CanonicalMetadataTest {
             store.map("plain", String.class, byte[].class);
         }
         Map<String, byte[]> others = new LinkedHashMap<>();
-        others.put("format 2", edit(o -> o.put("format", 2)));
-        others.put("format 4", edit(o -> o.put("format", 4)));
+        others.put("format 3", edit(o -> o.put("format", 3)));
+        others.put("format 5", edit(o -> o.put("format", 5)));
         others.put("a field missing", edit(o -> o.remove("maxBytes")));
         others.put("a field unknown", edit(o -> o.put("extra", 1)));
         others.put("a field replaced by an unknown one", edit(o -> {
