@@ -94,6 +94,53 @@ class RetentionTest {
         }
     }
 
+    /**
+     * Two writers (a queue each): a cycle file of either is deleted only once everything in it is
+     * consumed; what a reader reads from the start afterwards is every later event, in sequence
+     * order, across both queues.
+     */
+    @Test
+    void withAQueuePerWriterACycleGoesOnlyOnceEveryEventInItIsConsumed() throws IOException {
+        SetTimeProvider clock = new SetTimeProvider(1_800_000_000_000L / HOUR * HOUR + 60_000);
+        try (Journal a = AttachedJournals.attached(Journal.open("two", storeDir, Durability.NONE, JournalRoll.HOURLY,
+                     new FileModes(false), clock), storeDir);
+             Journal b = AttachedJournals.attached(Journal.open("two", storeDir, Durability.NONE, JournalRoll.HOURLY,
+                     new FileModes(false), clock), storeDir)) {
+            List<Long> lastOfHourInA = new ArrayList<>();
+            long firstOfHour1 = -1;
+            for (int hour = 0; hour < 3; hour++) {
+                long lastA = -1;
+                for (int i = 0; i < 10; i++) {
+                    long s = b.append(ChangeType.PUT, bytes("b" + i), bytes("h" + hour));
+                    if (hour == 1 && i == 0) {
+                        firstOfHour1 = s;
+                    }
+                    lastA = a.append(ChangeType.PUT, bytes("a" + i), bytes("h" + hour));
+                }
+                lastOfHourInA.add(lastA);
+                clock.advanceMillis(HOUR);
+            }
+            assertEquals(6, cycleFiles().size(), "3 hours in each of 2 queues");
+            Duration age = Duration.ofMinutes(30);
+            long lastOfHour0 = lastOfHourInA.get(0); // a wrote last in each hour
+            List<Path> deleted = a.retain(age, 0, lastOfHour0 - 1);
+            assertEquals(1, deleted.size(), "b's hour 0 is consumed, a's ends after that: " + deleted);
+            Path queueOfB = deleted.get(0).getParent();
+            deleted = a.retain(age, 0, lastOfHour0);
+            assertEquals(1, deleted.size(), "now a's hour 0 too: " + deleted);
+            assertFalse(deleted.get(0).getParent().equals(queueOfB), "the other queue's: " + deleted);
+            assertEquals(List.of(), b.retain(age, 0, firstOfHour1 + 5), "hour 1 is read only half");
+            try (JournalReader reader = b.reader()) {
+                long expected = firstOfHour1;
+                int read = 0;
+                for (RawEvent e = reader.next(); e != null; e = reader.next(), read++) {
+                    assertEquals(expected++, e.sequence(), "in order, without a gap");
+                }
+                assertEquals(40, read, "hours 1 and 2 of both writers");
+            }
+        }
+    }
+
     private List<Path> cycleFiles() throws IOException {
         try (Stream<Path> files = Files.walk(storeDir.resolve(Journal.DIR_NAME), 2)) {
             return files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
