@@ -72,7 +72,7 @@ public final class JCacheCpu {
                 cases.add(i -> map.put(keys[i], pool[puts[0]++ & (Workload.VALUE_POOL - 1)]));
                 cases.add(i -> cache.put(keys[i], pool[puts[0]++ & (Workload.VALUE_POOL - 1)]));
             }
-            if (!which.equals("put")) {
+            if (which.equals("get") || which.equals("all")) {
                 names.addAll(List.of("StoreMap get", "JCache get"));
                 cases.add(i -> map.get(keys[i]));
                 cases.add(i -> cache.get(keys[i]));
