@@ -102,7 +102,7 @@ jmh getpath 'GetPathBench'
 # JCache: statestore's over its StoreMap, and against Caffeine's and Ehcache 3's providers (bench class
 # path only). 200k keys whatever BENCH_KEYS says: a cache's store is created with the default sizing
 # (100,000 entries, growth 10x), and the other two keep every entry on this JVM's heap.
-keys=200000 jmh jcache 'JCacheBench'
+keys=200000 jmh jcache 'JCacheBench\.(jcache|storeMap)(Get|Put)$'
 keys=200000 jmh jcache-providers 'JCacheProvidersBench'
 
 # ---------------------------------------------------------------------------- Redis

@@ -104,6 +104,13 @@ public class JCacheBench {
         return map.put(workload.nextKey(), workload.nextValue());
     }
 
+    /** The StoreMap's compute, as an eternal JCache put makes one, on the same store as {@link #storeMapPut}. */
+    @Benchmark
+    public byte[] storeMapCompute() {
+        byte[] value = workload.nextValue();
+        return map.compute(workload.nextKey(), (k, old) -> value);
+    }
+
     @Benchmark
     public void jcachePut() {
         cache.put(workload.nextKey(), workload.nextValue());

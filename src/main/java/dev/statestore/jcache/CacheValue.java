@@ -2,7 +2,8 @@ package dev.statestore.jcache;
 
 import dev.statestore.Codec;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -32,6 +33,8 @@ final class CacheValue {
     static final int TOUCH = 2;
     static final long ETERNAL = Long.MAX_VALUE;
     static final int HEADER = 9;
+    /** The deadline at offset 1, little-endian, without a ByteBuffer per entry. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int flags;
     private final long deadline;
@@ -73,6 +76,16 @@ final class CacheValue {
         return deadline <= nowMillis;
     }
 
+    /** Whether the entry has a deadline (else it never expires, whatever the clock says). */
+    boolean expires() {
+        return deadline != ETERNAL;
+    }
+
+    /** Whether the entry is expired now; the clock is read only for an entry that has a deadline. */
+    boolean expiredNow() {
+        return deadline != ETERNAL && deadline <= System.currentTimeMillis();
+    }
+
     boolean created() {
         return (flags & CREATED) != 0;
     }
@@ -103,7 +116,7 @@ final class CacheValue {
             public byte[] encode(CacheValue v) {
                 byte[] out = values.encode(v.value(), HEADER); // the value after HEADER free bytes: no second copy
                 out[0] = (byte) v.flags();
-                ByteBuffer.wrap(out, 1, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(v.deadline());
+                LONGS.set(out, 1, v.deadline());
                 return out;
             }
 
@@ -112,7 +125,7 @@ final class CacheValue {
                 if (bytes.length < HEADER + 1) {
                     throw new IllegalArgumentException("a JCache entry of " + bytes.length + " bytes is too short");
                 }
-                long deadline = ByteBuffer.wrap(bytes, 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                long deadline = (long) LONGS.get(bytes, 1);
                 return new CacheValue(bytes[0], deadline, null, bytes, values);
             }
         };

@@ -166,22 +166,24 @@ final class ObjectCodec implements Codec<Object> {
             throw new IllegalArgumentException("empty encoding");
         }
         int p = from + 1; // the payload
-        ByteBuffer b = ByteBuffer.wrap(bytes, p, bytes.length - p).order(ByteOrder.LITTLE_ENDIAN);
         switch (bytes[from]) {
             case STRING: return new String(bytes, p, bytes.length - p, StandardCharsets.UTF_8);
-            case LONG: return b.getLong();
-            case INT: return b.getInt();
-            case SHORT: return b.getShort();
+            case LONG: return payload(bytes, p).getLong();
+            case INT: return payload(bytes, p).getInt();
+            case SHORT: return payload(bytes, p).getShort();
             case BYTE: return bytes[p];
             case BOOLEAN: return bytes[p] != 0;
-            case CHAR: return b.getChar();
-            case DOUBLE: return Double.longBitsToDouble(b.getLong());
-            case FLOAT: return Float.intBitsToFloat(b.getInt());
+            case CHAR: return payload(bytes, p).getChar();
+            case DOUBLE: return Double.longBitsToDouble(payload(bytes, p).getLong());
+            case FLOAT: return Float.intBitsToFloat(payload(bytes, p).getInt());
             case BYTES: return Arrays.copyOfRange(bytes, p, bytes.length);
             case BIG_INTEGER: return new BigInteger(Arrays.copyOfRange(bytes, p, bytes.length));
             case BIG_DECIMAL: return new BigDecimal(text(bytes, p));
-            case UUID_TAG: return new UUID(b.getLong(), b.getLong());
-            case DATE: return new Date(b.getLong());
+            case UUID_TAG: {
+                ByteBuffer b = payload(bytes, p);
+                return new UUID(b.getLong(), b.getLong());
+            }
+            case DATE: return new Date(payload(bytes, p).getLong());
             case INSTANT: return Instant.parse(text(bytes, p));
             case LOCAL_DATE: return LocalDate.parse(text(bytes, p));
             case LOCAL_DATE_TIME: return LocalDateTime.parse(text(bytes, p));
@@ -189,7 +191,7 @@ final class ObjectCodec implements Codec<Object> {
             case ENUM: return decodeEnum(bytes, p);
             case SPRING_NULL: return jsonTypes.springNullValue();
             case JSON: {
-                int length = b.getShort() & 0xffff;
+                int length = payload(bytes, p).getShort() & 0xffff;
                 String className = new String(bytes, p + 2, length, StandardCharsets.UTF_8);
                 return jsonTypes.decode(className, Arrays.copyOfRange(bytes, p + 2 + length, bytes.length));
             }
@@ -219,6 +221,11 @@ final class ObjectCodec implements Codec<Object> {
             }
         }
         throw new IllegalArgumentException(className + " has no constant " + constant);
+    }
+
+    /** The payload from {@code p} as a little-endian buffer, for the fixed-size types (String and byte[] need none). */
+    private static ByteBuffer payload(byte[] bytes, int p) {
+        return ByteBuffer.wrap(bytes, p, bytes.length - p).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static String text(byte[] bytes, int from) {

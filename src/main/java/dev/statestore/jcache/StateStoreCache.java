@@ -136,8 +136,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
     private V getValue(K key, List<CacheEvent<K, V>> events) {
         boolean stats = statisticsEnabled();
         long start = stats ? System.nanoTime() : 0;
-        long now = System.currentTimeMillis();
         CacheValue c = map.get(key);
+        // the clock is read only when an entry's deadline or an access under the policy needs it
+        long now = c != null && (c.expires() || !eternal) ? System.currentTimeMillis() : 0;
         if (c != null && !c.expiredAt(now)) {
             steps.touch(key, c, now);
             if (stats) {
@@ -247,9 +248,9 @@ final class StateStoreCache<K, V> implements Cache<K, V> {
         long start = stats ? System.nanoTime() : 0;
         if (eternal && !local.listenedTo() && !(configuration.isWriteThrough() && writer != null)) {
             // nothing here needs the old value: one compute, as cheap as StoreMap.put, still telling
-            // other processes' listeners a creation from an update
-            long now = System.currentTimeMillis();
-            map.compute(key, (k, old) -> old == null || old.expiredAt(now)
+            // other processes' listeners a creation from an update; the clock is read only for an
+            // entry with a deadline (one written through another handle with another policy)
+            map.compute(key, (k, old) -> old == null || old.expiredNow()
                     ? new CacheValue(CacheValue.CREATED, CacheValue.ETERNAL, value)
                     : new CacheValue(0, old.deadline(), value)); // an update keeps the deadline (getExpiryForUpdate is null)
             if (stats) {

@@ -22,6 +22,15 @@ public abstract class Conversion<T, S> {
 
     abstract T fromStored(S stored);
 
+    /**
+     * What reading {@code stored} back from the map would give, without reading it: a value of its
+     * own (a new array for {@code byte[]} kept as they are, a new decoding for encoded values), so
+     * a caller that changes it changes neither the map nor the value it handed in.
+     */
+    T readBack(S stored) {
+        return fromStored(stored);
+    }
+
     /** The encoded bytes of a stored value (what the journal holds). */
     public byte[] bytesOf(S stored) {
         return stored instanceof byte[] ? (byte[]) stored : encodeStored(stored);
@@ -79,6 +88,12 @@ public abstract class Conversion<T, S> {
         @Override
         T readTarget(T reuse) {
             return reuse instanceof byte[] ? reuse : null;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        T readBack(T stored) {
+            return stored instanceof byte[] b ? (T) b.clone() : stored; // String, Long, Integer: immutable
         }
 
         @Override

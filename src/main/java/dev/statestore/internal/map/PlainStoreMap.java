@@ -1,7 +1,10 @@
 package dev.statestore.internal.map;
 
 import dev.statestore.internal.lock.StripeContext;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -173,8 +176,35 @@ final class PlainStoreMap<K, V, KS, VS> extends ChronicleStoreMap<K, V, KS, VS> 
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
         Objects.requireNonNull(remappingFunction, "remappingFunction");
         KS k = storedKey(key);
-        return values.fromStored(change(k, () -> map.compute(k,
-                (ks, old) -> storedValueOrNull(remappingFunction.apply(key, values.fromStored(old))))));
+        return change(k, () -> computeStored(k, key, remappingFunction));
+    }
+
+    /**
+     * Chronicle's {@code compute} (MapMethods.compute) without its last step: Chronicle reads the
+     * value it has just written back out of the map as its result; the result here is what a read
+     * of those bytes gives ({@link Conversion#readBack}), taken from the bytes written, so the map
+     * is not read a second time. The caller holds the key's stripe.
+     */
+    private V computeStored(KS k, K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        try (ExternalMapQueryContext<KS, VS, ?> q = map.queryContext(k)) {
+            q.updateLock().lock();
+            MapEntry<KS, VS> entry = q.entry();
+            V next = remappingFunction.apply(key, entry == null ? null : values.fromStored(entry.value().getUsing(null)));
+            if (next == null) {
+                if (entry != null) {
+                    q.remove(entry);
+                }
+                return null;
+            }
+            VS stored = values.toStored(next);
+            Data<VS> data = q.wrapValueAsData(stored);
+            if (entry != null) {
+                q.replaceValue(entry, data);
+            } else {
+                q.insert(q.absentEntry(), data);
+            }
+            return values.readBack(stored);
+        }
     }
 
     @Override
