@@ -121,7 +121,7 @@ class ReplicationBenchmark {
             System.out.println("BENCH largest lag of the changes written in each second, ms: "
                     + java.util.Arrays.stream(maxBySecond).limit(warmup + seconds).mapToObj(n -> String.valueOf(n / 1_000_000))
                             .collect(java.util.stream.Collectors.joining(" ")));
-            System.out.printf("BENCH cold, the warm-up's %d s from the agents' start (%d changes): p50 %.2f ms, p99 %.2f ms,"
+            System.out.printf("BENCH cold, the warm-up's %d s, the agents just started (%d changes): p50 %.2f ms, p99 %.2f ms,"
                     + " max %.2f ms; stages: %s%n", warmup, cold.lag.getTotalCount(), ms(cold.lag, 50), ms(cold.lag, 99),
                     cold.lag.getMaxValue() / 1e6, cold);
 
