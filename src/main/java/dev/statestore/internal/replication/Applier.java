@@ -64,6 +64,8 @@ final class Applier implements AutoCloseable {
     private final Map<String, StoreMap<Object, Object>> maps = new HashMap<>();
     private final Map<String, OwnChanges> owns = new HashMap<>();
     private final ChangeHeaders headers = new ChangeHeaders();
+    /** Changes applied from the partition being applied in this poll (counted into the meter once). */
+    private int appliedInBatch;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastContactNanos = System.nanoTime();
@@ -179,6 +181,7 @@ final class Applier implements AutoCloseable {
         for (TopicPartition tp : records.partitions()) {
             String name = assigned.get(tp);
             ReplicationState state = states.apply(name);
+            appliedInBatch = 0;
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 if (!applyOne(name, state, tp, r)) {
                     consumer.seek(tp, r.offset()); // tried again after a pause, in order
@@ -186,6 +189,9 @@ final class Applier implements AutoCloseable {
                     pausedUntil.put(tp, System.nanoTime() + RETRY_NANOS);
                     break;
                 }
+            }
+            if (appliedInBatch > 0) {
+                meters.applied(name, appliedInBatch); // once per partition and poll, not per record
             }
         }
     }
@@ -235,7 +241,7 @@ final class Applier implements AutoCloseable {
             return false;
         }
         state.applied(tp.partition(), r.offset(), counter, sequence, index);
-        meters.applied(name, 1);
+        appliedInBatch++;
         return true;
     }
 

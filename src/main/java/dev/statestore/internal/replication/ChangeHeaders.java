@@ -32,16 +32,14 @@ final class ChangeHeaders {
         index = 0;
         deadline = Shipper.NO_DEADLINE;
         for (Header h : headers) {
-            byte[] v = h.value();
-            if (v == null) {
-                continue;
-            }
+            // the name first: Kafka copies a header's value out of the fetched batch on first access, and the
+            // largest, the store's description, is needed only to create a store (Applier reads it then)
             switch (h.key()) {
-                case Wire.ORIGIN -> originSeen = v;
-                case Wire.JOURNAL -> journalSeen = v;
-                case Wire.SEQUENCE -> sequence = number(v, -1);
-                case Wire.INDEX -> index = number(v, 0);
-                case Wire.DEADLINE -> deadline = number(v, Shipper.NO_DEADLINE);
+                case Wire.ORIGIN -> originSeen = h.value();
+                case Wire.JOURNAL -> journalSeen = h.value();
+                case Wire.SEQUENCE -> sequence = number(h.value(), -1);
+                case Wire.INDEX -> index = number(h.value(), 0);
+                case Wire.DEADLINE -> deadline = number(h.value(), Shipper.NO_DEADLINE);
                 default -> { }
             }
         }
@@ -62,7 +60,7 @@ final class ChangeHeaders {
     }
 
     private static long number(byte[] v, long fallback) {
-        return v.length == 8 ? ByteBuffer.wrap(v).getLong() : v.length == 4 ? ByteBuffer.wrap(v).getInt() : fallback;
+        return v == null ? fallback : v.length == 8 ? ByteBuffer.wrap(v).getLong() : v.length == 4 ? ByteBuffer.wrap(v).getInt() : fallback;
     }
 
     /** The origin's host id, or null. */
