@@ -47,11 +47,7 @@ public final class ChangeCause {
         try {
             return action.get();
         } finally {
-            if (previous == null) {
-                ORIGIN.remove();
-            } else {
-                ORIGIN.set(previous);
-            }
+            ORIGIN.set(previous); // not remove(): the applier calls this per change, and each remove left a stale entry
         }
     }
 
