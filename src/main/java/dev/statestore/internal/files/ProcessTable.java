@@ -116,14 +116,14 @@ public final class ProcessTable implements AutoCloseable {
                 long word = (long) LONGS.getVolatile(buffer, off + OWNER_OFFSET);
                 if (pidOf(word) == 0) {
                     long mine = ownerWord(generationOf(word) + 1, ProcessIdentity.pid());
-                    if (LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, mine)) {
+                    if (LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, mine | STARTING)) {
                         buffer.putLong(off + START_MILLIS_OFFSET, ProcessIdentity.startMillis());
                         buffer.putLong(off + ATTACH_MILLIS_OFFSET, System.currentTimeMillis());
                         byte[] host = ProcessIdentity.host().getBytes(StandardCharsets.UTF_8);
                         int n = Math.min(host.length, HOST_MAX);
                         buffer.put(off + HOST_OFFSET, host, 0, n);
                         buffer.putInt(off + HOST_LENGTH_OFFSET, n);
-                        VarHandle.releaseFence();
+                        LONGS.setRelease(buffer, off + OWNER_OFFSET, mine); // the start time is there now
                         return slot;
                     }
                 }
@@ -132,6 +132,11 @@ public final class ProcessTable implements AutoCloseable {
         }
         throw new StateStoreException("Store '" + store + "': all " + slots + " process slots in " + file
                 + " are held by live processes: close StateStore instances you no longer use");
+    }
+
+    /** The start time recorded for the owner {@code word} of the slot at {@code off}; 0 (unknown) while it is being claimed. */
+    private long startMillis(int off, long word) {
+        return starting(word) ? 0 : buffer.getLong(off + START_MILLIS_OFFSET);
     }
 
     /** How many slots the table has. */
@@ -161,7 +166,7 @@ public final class ProcessTable implements AutoCloseable {
         if (pid == 0 || (generationOf(word) & mask) != (generation & mask)) {
             return false;
         }
-        if (ProcessIdentity.isAlive(pid, buffer.getLong(off + START_MILLIS_OFFSET))) {
+        if (ProcessIdentity.isAlive(pid, startMillis(off, word))) {
             return true;
         }
         if (LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, ownerWord(generationOf(word), 0))) {
@@ -191,7 +196,7 @@ public final class ProcessTable implements AutoCloseable {
             int off = slotOffset(slot);
             long word = (long) LONGS.getVolatile(buffer, off + OWNER_OFFSET);
             long pid = pidOf(word);
-            if (pid != 0 && !ProcessIdentity.isAlive(pid, buffer.getLong(off + START_MILLIS_OFFSET))
+            if (pid != 0 && !ProcessIdentity.isAlive(pid, startMillis(off, word))
                     && LONGS.compareAndSet(buffer, off + OWNER_OFFSET, word, ownerWord(generationOf(word), 0))) {
                 LONGS.getAndAdd(buffer, CRASHES_OFFSET, 1L);
                 reaped++;

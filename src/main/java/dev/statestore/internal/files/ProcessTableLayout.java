@@ -22,8 +22,13 @@ package dev.statestore.internal.files;
  * </pre>
  *
  * The owner word is claimed by compare-and-set from {@code gen<<32 | 0} to
- * {@code (gen+1)<<32 | pid}, and freed by setting the pid half back to 0; the generation makes a
- * stale reaper's compare-and-set fail even if the same PID claims the slot again.
+ * {@code (gen+1)<<32 | STARTING | pid}, and once the claimer has written its start time (and the
+ * rest of the slot), set to {@code (gen+1)<<32 | pid}; it is freed by setting the pid half back to
+ * 0. The generation makes a stale reaper's compare-and-set fail even if the same PID claims the
+ * slot again. While {@link #STARTING} is set the start time is the previous claimer's, so whoever
+ * checks the owner's liveness then checks its PID alone (it is the claimer's own, alive as it
+ * claims); without the flag, a check between the claim and the start time's write compared the
+ * new PID with the old start time and reaped a live process.
  */
 final class ProcessTableLayout {
     static final long MAGIC = 0x0053434f52505353L; // "SSPROCS\0" read as a little-endian long
@@ -46,6 +51,8 @@ final class ProcessTableLayout {
     static final int HOST_MAX = SLOT_SIZE - HOST_OFFSET;
 
     static final int DEFAULT_SLOTS = 1024;
+    /** In the owner word's pid half: the claimer has not written its start time yet (PIDs stay below 2^22 on Linux). */
+    static final long STARTING = 1L << 31;
 
     private ProcessTableLayout() {
     }
@@ -63,7 +70,11 @@ final class ProcessTableLayout {
     }
 
     static long pidOf(long ownerWord) {
-        return ownerWord & 0xFFFF_FFFFL;
+        return ownerWord & 0x7FFF_FFFFL;
+    }
+
+    static boolean starting(long ownerWord) {
+        return (ownerWord & STARTING) != 0;
     }
 
     static long generationOf(long ownerWord) {
