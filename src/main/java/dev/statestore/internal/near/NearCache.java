@@ -81,7 +81,7 @@ public final class NearCache {
     /** How often a read retries a bucket a fill changed under it, before it counts as a miss. */
     private static final int READ_ATTEMPTS = 4;
     /** The most uses a way counts: how many eviction scans a key read often survives. */
-    static final int MAX_USES = 3;
+    static final int MAX_USES = 15;
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private enum Kind { IMMUTABLE, BYTES, ENCODED }
