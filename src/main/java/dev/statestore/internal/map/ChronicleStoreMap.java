@@ -390,9 +390,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             } else if (near == null) {
                 v = readLive(k, reuse);
             } else {
-                long hash = segments.hashOf(k);
-                Object copy = near.read(k, hash, reuse);
-                v = copy != NearCache.MISS ? (V) copy : readThrough(k, hash, reuse);
+                Object copy = near.read(k, reuse);
+                v = copy != NearCache.MISS ? (V) copy : readThrough(k, segments.hashOf(k), reuse);
             }
         } catch (RuntimeException e) {
             throw translate(e);
@@ -409,7 +408,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         if (k == null) {
             return false;
         }
-        if (near != null && near.contains(k, segments.hashOf(k))) {
+        if (near != null && near.contains(k)) {
             return true;
         }
         StripeContext held = lock(k);

@@ -26,22 +26,25 @@ import java.util.concurrent.atomic.LongAdder;
  * load. A writer killed after its bump leaves a version no copy carries: a miss, never a stale copy.
  *
  * <h2>The table</h2>
- * A set-associative table of its own, on the heap, in parallel arrays indexed by the key's hash
- * (Chronicle's, which the store computes anyway for the key's stripe):
+ * A set-associative table of its own, on the heap, in parallel arrays indexed by the key's Java hash
+ * code (see {@link #heapHash}); each way keeps Chronicle's hash of the key too, the one its version
+ * slot comes from:
  * <pre>
  *  buckets (long[], 64 bytes a bucket)        per way i = bucket * 7 + w (parallel arrays)
  *  +-------+------+------+-----+------+       tags[i]        the copy's tag
+ *                                             keyHashes[i]   Chronicle's hash of the key
  *  | seq   | h0   | h1   | ... | h6   |       keys[i]        the key (null: an empty way)
  *  +-------+------+------+-----+------+       values[i]      the copy ({@link #copyOut}), or a Timed
- *  seq: even = stable, odd = being written    uses[i]        0-3: raised by hits, lowered by eviction scans
+ *  seq: even = stable, odd = being written    uses[i]        0-15: raised by hits, lowered by eviction scans
  * </pre>
  * A key may be in one of two buckets (from two parts of its hash): a fill puts a new key into the
- * one with fewer keys, so a table of {@value #SLACK_PERCENT} % of the bound's ways holds the
- * bound's keys (measured: 99.9 % of 1M keys filled once) where one bucket per key would keep
- * only 86-92 %. A hit loads the two buckets' lines (independent loads, which the processor
- * overlaps), the way's tag, key and value references, the value, and the key's version in shared
- * memory (independent of the table, overlapped too): against Caffeine's hash table, node, policy
- * node and our slot in a chain before, one dependent step fewer, and no write.
+ * one with fewer keys, so a table of {@value #SLACK_PERCENT} % of the bound's ways holds nearly
+ * all the bound's keys (simulated: 99.9 %) where one bucket per key would keep only 86-92 %. A
+ * hit loads, in dependent steps: the key's object (its cached hash code), the two buckets' lines
+ * (independent loads, which the processor overlaps), the way's tag, key hash and value
+ * references, then the key's version in shared memory and the value (overlapped). Against
+ * Caffeine's hash table, node, policy node and our slot before, and the key's bytes for
+ * Chronicle's hash: two dependent steps fewer, and no write.
  *
  * <h2>Concurrency</h2>
  * Reads take no lock: each bucket is a seqlock. A reader loads the bucket's {@code seq}, reads the
@@ -95,6 +98,7 @@ public final class NearCache {
     private final int bucketCount;
     private final long[] buckets;
     private final long[] tags;
+    private final long[] keyHashes;
     private final Object[] keys;
     private final Object[] values;
     private final byte[] uses;
@@ -112,6 +116,7 @@ public final class NearCache {
         int ways = bucketCount * WAYS;
         this.buckets = new long[bucketCount * BUCKET_LONGS];
         this.tags = new long[ways];
+        this.keyHashes = new long[ways];
         this.keys = new Object[ways];
         this.values = new Object[ways];
         this.uses = new byte[ways];
@@ -134,6 +139,17 @@ public final class NearCache {
         return new NearCache(maxEntries, (int) bucketCount, versions, valueCodec);
     }
 
+    /**
+     * The key's hash in this table: its Java hash code spread over 64 bits. Not Chronicle's hash of
+     * the key's bytes, which the key's version slot needs (each way keeps it): a {@code String}
+     * caches its hash code in the object, so a hit reads the key's object but not its bytes (on a
+     * million keys read at random, each a miss in every CPU cache: as much as the rest of a hit).
+     */
+    private static long heapHash(Object key) {
+        int h = key instanceof byte[] b ? Arrays.hashCode(b) : key.hashCode();
+        return h * 0x9E3779B97F4A7C15L;
+    }
+
     private int bucket1(long hash) {
         return (int) (((hash >>> 32) * bucketCount) >>> 32);
     }
@@ -148,14 +164,14 @@ public final class NearCache {
      * {@code byte[]} value goes into {@code reuse} when it has the value's length (nothing
      * allocated), else into a new array.
      */
-    public Object read(Object key, long hash, Object reuse) {
-        long tag = versions.tag(hash);
+    public Object read(Object key, Object reuse) {
+        long hash = heapHash(key);
         int b1 = bucket1(hash);
         int b2 = bucket2(hash);
         long seq2 = (long) LONGS.getAcquire(buckets, b2 * BUCKET_LONGS); // its line loads while b1 is searched
-        Object out = readIn(b1, key, hash, tag, reuse, (long) LONGS.getAcquire(buckets, b1 * BUCKET_LONGS));
+        Object out = readIn(b1, key, hash, reuse, (long) LONGS.getAcquire(buckets, b1 * BUCKET_LONGS));
         if (out == NOT_HERE && b2 != b1) {
-            out = readIn(b2, key, hash, tag, reuse, seq2);
+            out = readIn(b2, key, hash, reuse, seq2);
         }
         if (out == NOT_HERE || out == MISS) {
             misses.increment();
@@ -169,7 +185,7 @@ public final class NearCache {
      * The copy of {@code key} in {@code bucket} copied out if usable, {@link #MISS} if there but not
      * usable (stale, expired, or changing under every attempt), {@link #NOT_HERE} if not there.
      */
-    private Object readIn(int bucket, Object key, long hash, long tag, Object reuse, long seq) {
+    private Object readIn(int bucket, Object key, long hash, Object reuse, long seq) {
         int base = bucket * BUCKET_LONGS;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             if (attempt > 0) {
@@ -184,9 +200,10 @@ public final class NearCache {
                 return NOT_HERE; // a fill under way may be adding it: a miss is still right
             }
             long t = tags[way];
+            long keyHash = keyHashes[way];
             Object kept = values[way];
             Object out = MISS;
-            if (t == tag) {
+            if (t == versions.tag(keyHash)) {
                 Object value = live(kept);
                 if (value != null) {
                     out = copyOut(value, reuse);
@@ -233,16 +250,15 @@ public final class NearCache {
         return kept;
     }
 
-    /** Whether {@code key} (hash {@code hash}) has a usable copy (a value that is live now). */
-    public boolean contains(Object key, long hash) {
-        long tag = versions.tag(hash);
-        int b1 = bucket1(hash);
-        int found = containsIn(b1, key, hash, tag);
-        return found > 0 || found < 0 && containsIn(bucket2(hash), key, hash, tag) > 0;
+    /** Whether {@code key} has a usable copy (a value that is live now). */
+    public boolean contains(Object key) {
+        long hash = heapHash(key);
+        int found = containsIn(bucket1(hash), key, hash);
+        return found > 0 || found < 0 && containsIn(bucket2(hash), key, hash) > 0;
     }
 
     /** 1: a usable copy of {@code key} in {@code bucket}; 0: one that is not usable, or a fill ran meanwhile; -1: none. */
-    private int containsIn(int bucket, Object key, long hash, long tag) {
+    private int containsIn(int bucket, Object key, long hash) {
         int base = bucket * BUCKET_LONGS;
         long seq = (long) LONGS.getAcquire(buckets, base);
         if ((seq & 1) != 0) {
@@ -252,7 +268,7 @@ public final class NearCache {
         if (way < 0) {
             return -1;
         }
-        boolean usable = tags[way] == tag && live(values[way]) != null;
+        boolean usable = tags[way] == versions.tag(keyHashes[way]) && live(values[way]) != null;
         VarHandle.loadLoadFence();
         return usable && (long) LONGS.getAcquire(buckets, base) == seq ? 1 : 0;
     }
@@ -265,7 +281,8 @@ public final class NearCache {
      * @param encoded the value's encoded bytes when at hand (kept for values of other codecs), else null
      * @param deadlineMillis when the value expires, epoch ms; Long.MAX_VALUE: never
      */
-    public void fill(Object key, long hash, Object value, byte[] encoded, long tag, long deadlineMillis) {
+    public void fill(Object key, long keyHash, Object value, byte[] encoded, long tag, long deadlineMillis) {
+        long hash = heapHash(key);
         int b1 = bucket1(hash);
         int b2 = bucket2(hash);
         int first = Math.min(b1, b2);
@@ -295,6 +312,7 @@ public final class NearCache {
             Object k = key instanceof byte[] b ? b.clone() : key;
             buckets[(way / WAYS) * BUCKET_LONGS + 1 + way % WAYS] = hash;
             keys[way] = k;
+            keyHashes[way] = keyHash;
             values[way] = kept(value, encoded, deadlineMillis);
             tags[way] = tag;
             uses[way] = 0;
