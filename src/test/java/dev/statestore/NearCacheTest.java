@@ -446,4 +446,28 @@ class NearCacheTest {
     private double nearSize(String name) {
         return registry.get("statestore.nearcache.size").tag("cache", name).gauge().value();
     }
+
+    /**
+     * A put through the handle with the near cache brings its copy up to date (the next read is a
+     * hit of the new value; the array the caller put and changed afterwards is not what is kept);
+     * a key put there and never read takes no room; another handle's put still ends the copy.
+     */
+    @Test
+    void aPutThroughTheNearHandleKeepsItsCopyCurrent() {
+        StoreMap<String, byte[]> w = writerStore.map("through", String.class, byte[].class);
+        StoreMap<String, byte[]> r = readerStore.map("through", String.class, byte[].class,
+                MapOptions.builder().nearCache(10).build());
+        r.put("k", new byte[] {1});
+        r.put("unread", new byte[] {7});
+        assertArrayEquals(new byte[] {1}, r.get("k")); // a miss: put, never read, so not near yet
+        assertEquals(1.0, nearSize("through"), "a key put and not read takes no room");
+        byte[] put = {2};
+        r.put("k", put);
+        put[0] = 9; // the caller's array, changed after the put
+        double hits = nearGets("through", "hit");
+        assertArrayEquals(new byte[] {2}, r.get("k"));
+        assertEquals(hits + 1, nearGets("through", "hit"), "the put kept the copy current");
+        w.put("k", new byte[] {3});
+        assertArrayEquals(new byte[] {3}, r.get("k"), "another handle's put ends the copy");
+    }
 }

@@ -448,9 +448,14 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             long start = meters.start();
             VS previous;
             journalReady();
-            StripeContext held = lock(k); // as locked(k, ...), without allocating a lambda on the hottest write
+            long hash = near != null ? segments.hashOf(k) : 0;
+            StripeContext held = near != null ? lockHash(hash) : lock(k); // as locked(k, ...), without a lambda
             try {
                 previous = map.put(k, v);
+                if (near != null && !expiring()) {
+                    // this process's copy of the key, if it has one, takes the value it wrote (tagged after its bump)
+                    near.refresh(k, hash, value, v instanceof byte[] b ? b : null, versions.tag(hash), Long.MAX_VALUE);
+                }
                 keepWithinBound(held.stripe(), grows(previous, v), k);
             } finally {
                 unlock(held);

@@ -283,6 +283,20 @@ public final class NearCache {
      * @param deadlineMillis when the value expires, epoch ms; Long.MAX_VALUE: never
      */
     public void fill(Object key, long keyHash, Object value, byte[] encoded, long tag, long deadlineMillis) {
+        fill(key, keyHash, value, encoded, tag, deadlineMillis, true);
+    }
+
+    /**
+     * As {@link #fill}, after a write of this process ({@code value} is what it wrote, {@code tag} read
+     * after its bump, the stripe still held), but only for a key that has a copy already: the copy
+     * is brought up to date instead of missing at the next read; a key written and not read here
+     * takes no room.
+     */
+    public void refresh(Object key, long keyHash, Object value, byte[] encoded, long tag, long deadlineMillis) {
+        fill(key, keyHash, value, encoded, tag, deadlineMillis, false);
+    }
+
+    private void fill(Object key, long keyHash, Object value, byte[] encoded, long tag, long deadlineMillis, boolean insert) {
         long hash = heapHash(key);
         int b1 = bucket1(hash);
         int b2 = bucket2(hash);
@@ -297,6 +311,9 @@ public final class NearCache {
             }
             if (way >= 0) {
                 refill(way, value, encoded, tag, deadlineMillis);
+                return;
+            }
+            if (!insert) {
                 return;
             }
             way = emptyWay(b1, b2);

@@ -26,9 +26,10 @@ import static dev.statestore.internal.near.VersionLayout.*;
  * version per stripe (one per Chronicle segment, 512 at 1M keys) made every write invalidate the
  * copies of ~2,000 keys: with 10 % writes spread over 1M keys, each stripe was bumped ~200 times
  * between two reads of a key, and no copy survived. Here each key has a counter of its own, or
- * shares one with the few keys whose hash has the same low bits: with as many slots as the store
- * has entries, a copy survives the writes to other keys with probability e^(-writes/slots) (0.90
- * for 100k writes over 1M slots). Two keys sharing a slot only cost each other misses.
+ * shares one with the few keys whose hash has the same low bits: with two slots per entry the
+ * store is sized for, a copy survives the writes to other keys with probability
+ * e^(-writes/slots) (0.95 for 100k writes over 2M slots). Two keys sharing a slot only cost each
+ * other misses.
  *
  * <h2>The protocol</h2>
  * <ul>
