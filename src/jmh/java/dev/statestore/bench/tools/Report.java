@@ -330,8 +330,10 @@ public final class Report {
         System.out.println("### Near cache (issue 16)");
         System.out.println();
         if (Files.exists(log)) {
-            Files.readAllLines(log).stream().filter(l -> l.startsWith("near cache:")).findFirst()
-                    .ifPresent(l -> System.out.println("Heap (StoreBench set-up, 100-byte values): " + l.substring(11).trim()));
+            // printed by the set-up inside JMH's first warm-up line: "# Warmup Iteration   1: near cache: ..."
+            Files.readAllLines(log).stream().filter(l -> l.contains("near cache:")).findFirst()
+                    .ifPresent(l -> System.out.println("Heap (StoreBench set-up, 100-byte values): "
+                            + l.substring(l.indexOf("near cache:") + 11).trim()));
             System.out.println();
         }
         if (Files.exists(ratios)) {
