@@ -8,7 +8,9 @@
 # Chronicle Map, ConcurrentHashMap and lmdbjava (JMH, ops/bench/jmh.sh) and Redis (redis-benchmark,
 # with and without pipelining); JCache over statestore, Caffeine and Ehcache 3 (JMH); then 1 vs 2 writer processes and the writer-to-subscriber event
 # latency (`statestore bench`); then restart and reattach times at 1M and 10M entries against Redis
-# restarting from its RDB and its AOF; then JFR profiles of the get and put paths.
+# restarting from its RDB and its AOF; then JFR profiles of the get and put paths. The near cache
+# (issue 16): every key near against the same store without and raw getUsing (JMH, one run), its
+# heap per value and its hit ratios against Caffeine and an exact LRU.
 #
 # Settings (environment):
 #   BENCH_DIR=/dev/shm     where the stores, LMDB and Redis keep their files (tmpfs: the headline)
@@ -92,7 +94,7 @@ jmh() {
 jmh store-get 'StoreBench\.(get|mixed)$' -p journal=async -p metrics=unbound,bound
 jmh store-getusing 'StoreBench\.getUsing$' -p journal=async -p metrics=unbound
 # issue 16: the near cache (every key near) against the same store without one, in one run
-jmh store-near 'StoreBench\.(get|getUsing|mixed|mixed5050)$' -p journal=async -p metrics=unbound -p near=0,"$keys"
+jmh store-near 'StoreBench\.(get|getUsing|mixed|mixed5050)$' 'ChronicleMapBench\.getUsing$' -p journal=async -p metrics=unbound -p near=0,"$keys"
 jmh store-put 'StoreBench\.put$' -p journal=off,none,async,always
 jmh store-put-metrics 'StoreBench\.put$' -p journal=off -p metrics=bound
 jmh baselines 'ChronicleMapBench|ConcurrentHashMapBench|LmdbBench'
@@ -104,6 +106,10 @@ jmh getpath 'GetPathBench'
 # (100,000 entries, growth 10x), and the other two keep every entry on this JVM's heap.
 keys=200000 jmh jcache 'JCacheBench\.(jcache|storeMap)(Get|Put)$'
 keys=200000 jmh jcache-providers 'JCacheProvidersBench'
+# the near cache's hit ratio against Caffeine and an exact LRU (counts hits: no lock, no timing)
+log "near cache hit ratios (hit-ratio.sh near)"
+timeout 1800 ops/bench/hit-ratio.sh near 100000 1000000 0.8,0.99,1.2 1,5,10 "$base" >"$out/near-hit-ratio.md" 2>"$out/near-hit-ratio.log" \
+    || log "near hit ratios failed or took over 30 min: see $out/near-hit-ratio.log"
 
 # ---------------------------------------------------------------------------- Redis
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then

@@ -34,9 +34,6 @@ module dev.statestore {
     requires java.management;
     requires jdk.unsupported;
 
-    // the near cache: an application that turns it on brings Caffeine itself
-    requires static com.github.benmanes.caffeine;
-
     // the JCache provider: an application that uses JCache brings cache-api itself
     requires static cache.api;
 

@@ -395,10 +395,9 @@ public final class MapOptions {
         }
 
         /**
-         * Keeps, in this process, up to {@code maxEntries} (1 to 2^31) values of the store decoded on
-         * the heap (a Caffeine cache: add {@code com.github.ben-manes.caffeine:caffeine} to the
-         * application), each checked before use against a version in shared memory that every writer
-         * of the key's stripe bumps, in any process: a read never returns a value older than a write
+         * Keeps, in this process, up to {@code maxEntries} (1 to 2^30) values of the store decoded on
+         * the heap, each checked before use against its key's version in shared memory, which every
+         * writer of the key bumps, in any process: a read never returns a value older than a write
          * that returned before it started. A setting of this process's handle, not of the store:
          * applied whenever this process opens the store (new or existing), never stored in its files.
          * Off unless set. Refused for stores whose reads change shared state ({@code expireAfterAccess},
@@ -406,7 +405,7 @@ public final class MapOptions {
          */
         public Builder nearCache(long maxEntries) {
             requireUnset("nearCache", this.nearCache);
-            this.nearCache = checkRange("nearCache", maxEntries, 1, 1L << 31);
+            this.nearCache = checkRange("nearCache", maxEntries, 1, 1L << 30);
             return this;
         }
 

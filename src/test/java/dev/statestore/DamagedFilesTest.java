@@ -39,6 +39,7 @@ class DamagedFilesTest {
     @CsvSource({
         "map.dat, garbage", "map.dat, deleted",
         "stripes.tbl, garbage", "stripes.tbl, deleted",
+        "versions.tbl, garbage", "versions.tbl, deleted",
         "procs.tbl, garbage", "procs.tbl, deleted",
         ".lock, garbage", ".lock, deleted",
         "journal/*metadata.cq4t, deleted",

@@ -107,4 +107,56 @@ class NearCacheMultiProcessTest {
             assertTrue(hits > 1000, "only " + hits + " near hits in " + freeReads[0] + " free reads");
         }
     }
+
+    /**
+     * Per-key versions across processes: a copy survives the writes another process makes to other
+     * keys (with versions per stripe, as before, every write of a key of its stripe ended it), and
+     * the first write of its own key, in that process, ends it.
+     */
+    @Test
+    void aCopyOutlivesAnotherProcesssWritesOfOtherKeysAndNotAWriteOfItsOwn() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (StateStore local = StateStore.open(dir)) {
+            local.bindTo(meters);
+            StoreMap<String, String> near = local.map("keys", String.class, String.class,
+                    MapOptions.builder().entries(10_000).nearCache(1000).build());
+            @SuppressWarnings("unchecked")
+            var internals = (dev.statestore.internal.map.ChronicleStoreMap<String, String, String, ?>) near;
+            long mask = internals.versions().slots() - 1;
+            java.util.Set<Long> otherSlots = new java.util.HashSet<>();
+            for (int i = 0; i < 200; i++) {
+                otherSlots.add(internals.segments().hashOf("o" + i) & mask);
+            }
+            String key = null; // a key whose version slot no other key of the workload shares
+            for (int i = 0; key == null; i++) {
+                if (!otherSlots.contains(internals.segments().hashOf("a" + i) & mask)) {
+                    key = "a" + i;
+                }
+            }
+            try (StateStore other = StateStore.open(dir)) {
+                other.map("keys", String.class, String.class).put(key, "first");
+            }
+            assertEquals("first", near.get(key));
+            assertEquals("first", near.get(key));
+            double hits = nearHits(meters);
+            try (ChildJvm writer = ChildJvm.cli(dir, "workload", "write", "keys", "--count", "2000", "--keys", "200",
+                    "--prefix", "o")) {
+                while (!writer.readLine(LINE).equals("done")) {
+                    continue; // every ack: a put of another key has returned
+                }
+                assertEquals(0, writer.waitFor(LINE), writer.stderr());
+            }
+            assertEquals("first", near.get(key));
+            assertEquals(hits + 1, nearHits(meters), "the copy did not survive 2,000 writes of other keys");
+            try (ChildJvm writer = ChildJvm.cli(dir, "put", "keys", key, "second")) {
+                assertEquals(0, writer.waitFor(LINE), writer.stderr());
+            }
+            assertEquals("second", near.get(key), "a write of the key in another process returned before this read");
+            assertEquals(hits + 1, nearHits(meters));
+        }
+    }
+
+    private static double nearHits(SimpleMeterRegistry meters) {
+        return meters.get("statestore.nearcache.gets").tag("result", "hit").functionCounter().count();
+    }
 }

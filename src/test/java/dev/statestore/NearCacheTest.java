@@ -387,4 +387,87 @@ class NearCacheTest {
         assertEquals("journaled", r.get("k"), "the reader's copy was used though a writer had died changing it");
         assertTrue(readerStore.admin().verify("crash").clean());
     }
+
+    /**
+     * A takeover cannot know which key the dead writer was changing: it bumps the versions' epoch,
+     * so every copy misses once (here a key the dead writer never touched), and is kept again by
+     * the read that missed.
+     */
+    @Test
+    void aTakeoverBumpsTheEpochAndEveryCopyMissesOnce() {
+        StoreMap<String, String> w = writer("epoch");
+        StoreMap<String, String> r = reader("epoch");
+        w.put("k", "before");
+        w.put("other", "untouched");
+        nearHit(r, "epoch", "k", "before");
+        nearHit(r, "epoch", "other", "untouched");
+        long epoch = ((dev.statestore.internal.map.ChronicleStoreMap<?, ?, ?, ?>) r).versions().epoch();
+        try (ChildJvm child = ChildJvm.cliWithJvmOptions(List.of("-Dstatestore.faults.haltAfterJournal=true"),
+                dir, "put", "epoch", "k", "journaled")) {
+            assertEquals(137, child.waitFor(LINE), "the fault point did not halt the writer: " + child.stderr());
+        }
+        assertEquals("journaled", r.get("k")); // takes k's stripe over from the dead writer
+        assertEquals(epoch + 1, ((dev.statestore.internal.map.ChronicleStoreMap<?, ?, ?, ?>) r).versions().epoch());
+        double misses = nearGets("epoch", "miss");
+        assertEquals("untouched", r.get("other"));
+        assertEquals(misses + 1, nearGets("epoch", "miss"), "a copy was used across a takeover");
+        nearHit(r, "epoch", "other", "untouched");
+    }
+
+    /**
+     * The bound holds however many keys are read, every read stays exact, and keys read again
+     * before the bound's worth of other keys has been read stay near (20 hot keys and 30 others
+     * between two reads of each, for 64 kept).
+     */
+    @Test
+    void theBoundHoldsAndKeysReadOftenStayNear() {
+        StoreMap<String, String> w = writer("bound");
+        StoreMap<String, String> r = readerStore.map("bound", String.class, String.class,
+                MapOptions.builder().nearCache(64).build());
+        for (int i = 0; i < 620; i++) {
+            w.put("k" + i, "v" + i);
+        }
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals("v" + i, r.get("k" + i)); // hot: 20 keys, read every round
+            }
+            for (int i = 20 + round * 30; i < 50 + round * 30; i++) {
+                assertEquals("v" + i, r.get("k" + i)); // cold: each read once
+            }
+            assertTrue(nearSize("bound") <= 64, "holds " + nearSize("bound"));
+        }
+        double hits = nearGets("bound", "hit");
+        for (int i = 0; i < 20; i++) {
+            assertEquals("v" + i, r.get("k" + i));
+        }
+        assertTrue(nearGets("bound", "hit") - hits >= 15, (nearGets("bound", "hit") - hits) + " of 20 hot keys near");
+    }
+
+    private double nearSize(String name) {
+        return registry.get("statestore.nearcache.size").tag("cache", name).gauge().value();
+    }
+
+    /**
+     * A put through the handle with the near cache brings its copy up to date (the next read is a
+     * hit of the new value; the array the caller put and changed afterwards is not what is kept);
+     * a key put there and never read takes no room; another handle's put still ends the copy.
+     */
+    @Test
+    void aPutThroughTheNearHandleKeepsItsCopyCurrent() {
+        StoreMap<String, byte[]> w = writerStore.map("through", String.class, byte[].class);
+        StoreMap<String, byte[]> r = readerStore.map("through", String.class, byte[].class,
+                MapOptions.builder().nearCache(10).build());
+        r.put("k", new byte[] {1});
+        r.put("unread", new byte[] {7});
+        assertArrayEquals(new byte[] {1}, r.get("k")); // a miss: put, never read, so not near yet
+        assertEquals(1.0, nearSize("through"), "a key put and not read takes no room");
+        byte[] put = {2};
+        r.put("k", put);
+        put[0] = 9; // the caller's array, changed after the put
+        double hits = nearGets("through", "hit");
+        assertArrayEquals(new byte[] {2}, r.get("k"));
+        assertEquals(hits + 1, nearGets("through", "hit"), "the put kept the copy current");
+        w.put("k", new byte[] {3});
+        assertArrayEquals(new byte[] {3}, r.get("k"), "another handle's put ends the copy");
+    }
 }

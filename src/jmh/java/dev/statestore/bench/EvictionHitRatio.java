@@ -118,7 +118,7 @@ public final class EvictionHitRatio {
         return trace;
     }
 
-    private static double[] parse(String csv) {
+    static double[] parse(String csv) {
         return Arrays.stream(csv.split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }

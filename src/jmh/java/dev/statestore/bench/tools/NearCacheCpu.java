@@ -26,8 +26,13 @@ import java.util.function.IntConsumer;
  * 100-byte values, shuffled order) in one JVM: a raw Chronicle Map, and one store opened twice, by a
  * {@link StateStore} with a near cache of every key and one without. Each round measures every case
  * over 1M operations, in an order that alternates round by round (ABBA); it prints each case's
- * median ns of CPU per operation and the ratios of medians.
- * Usage: {@code NearCacheCpu DIR [ROUNDS] [reads]} ({@code reads}: the read cases only).
+ * median ns of CPU per operation and the ratios of medians. Before each read case through the
+ * near cache every key is read once (every key near); before each mixed case through it, one pass
+ * of that case runs unmeasured, so the case is measured in its steady state (each key's copy as
+ * its previous visit, a pass earlier, left it). An earlier version refilled every key before the
+ * mixed cases too, which counted a pass just after a refill: too kind to the near cache.
+ * Usage: {@code NearCacheCpu DIR [ROUNDS] [reads|puts]} ({@code reads}: the read cases only;
+ * {@code puts}: what the key version bump costs a put, see {@link #puts}).
  */
 public final class NearCacheCpu {
     private NearCacheCpu() {
@@ -37,6 +42,14 @@ public final class NearCacheCpu {
         Path dir = Workload.newDir(args[0], "nearcpu");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         boolean readsOnly = args.length > 2 && args[2].equals("reads");
+        if (args.length > 2 && args[2].equals("puts")) {
+            try {
+                puts(dir, rounds);
+            } finally {
+                Workload.delete(dir);
+            }
+            return;
+        }
         int n = Workload.KEYS;
         String[] keys = Workload.keys(n);
         int[] order = Workload.shuffled(n, 1);
@@ -82,9 +95,13 @@ public final class NearCacheCpu {
             for (int round = 0; round < rounds + 1; round++) {
                 for (int k = 0; k < measured; k++) {
                     int c = round % 2 == 0 ? k : measured - 1 - k;
-                    if (c == 2 || c == 4 || c == 6 || c == 8) { // every key near again: the plain store's writes bumped every stripe
+                    if (c == 2 || c == 4) { // every key near again: the writes before bumped their keys
                         for (int i = 0; i < n; i++) {
                             near.get(keys[i]);
+                        }
+                    } else if (c == 6 || c == 8) { // a pass of the same case, not measured: its steady state
+                        for (int i = 0; i < n; i++) {
+                            cases.get(c).accept(order[i]);
                         }
                     }
                     long cpu = threads.getCurrentThreadCpuTime();
@@ -114,6 +131,79 @@ public final class NearCacheCpu {
             System.out.println("(ratios of speed: the inverse of the ratios of CPU per operation) " + Arrays.toString(args));
         } finally {
             Workload.delete(dir);
+        }
+    }
+
+    /**
+     * What bumping the key's version costs a put (the one thing every writer pays for near caches):
+     * each store (journaled, {@code sync: async}; without journal) opened twice, one handle as
+     * shipped and one whose bumps are switched off here, by reflection (the product has no such
+     * switch), and put through both over W in ABBA order.
+     */
+    private static void puts(Path dir, int rounds) throws IOException {
+        int n = Workload.KEYS;
+        String[] keys = Workload.keys(n);
+        int[] order = Workload.shuffled(n, 1);
+        byte[][] pool = Workload.values(Workload.VALUE_POOL, Workload.VALUE_SIZE, 2);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (StateStore bumping = StateStore.open(dir.resolve("data"));
+             StateStore silent = StateStore.open(dir.resolve("data"))) {
+            List<String> names = new ArrayList<>();
+            List<IntConsumer> cases = new ArrayList<>();
+            int[] puts = {0};
+            for (boolean journal : new boolean[] {true, false}) {
+                String store = journal ? "journaled" : "plain";
+                MapOptions options = MapOptions.builder().entries(n).averageKeySize(14).averageValueSize(Workload.VALUE_SIZE)
+                        .journal(journal).build();
+                StoreMap<String, byte[]> with = bumping.map(store, String.class, byte[].class, options);
+                StoreMap<String, byte[]> without = silent.map(store, String.class, byte[].class, options);
+                noBumps(without);
+                for (int i = 0; i < n; i++) {
+                    with.put(keys[i], Workload.initialValue(pool, i));
+                }
+                names.add(store + " put, bump");
+                cases.add(i -> with.put(keys[i], pool[puts[0]++ & (Workload.VALUE_POOL - 1)]));
+                names.add(store + " put, no bump");
+                cases.add(i -> without.put(keys[i], pool[puts[0]++ & (Workload.VALUE_POOL - 1)]));
+            }
+            List<List<Double>> nanos = new ArrayList<>();
+            cases.forEach(c -> nanos.add(new ArrayList<>()));
+            for (int round = 0; round < rounds + 1; round++) {
+                for (int k = 0; k < cases.size(); k++) {
+                    int c = round % 2 == 0 ? k : cases.size() - 1 - k;
+                    long cpu = threads.getCurrentThreadCpuTime();
+                    for (int i = 0; i < n; i++) {
+                        cases.get(c).accept(order[i]);
+                    }
+                    if (round > 0) {
+                        nanos.get(c).add((threads.getCurrentThreadCpuTime() - cpu) / (double) n);
+                    }
+                }
+            }
+            double[] median = new double[cases.size()];
+            for (int c = 0; c < cases.size(); c++) {
+                double[] v = nanos.get(c).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                median[c] = v[v.length / 2];
+                System.out.printf(Locale.ROOT, "%-26s %8.0f ns CPU/op (min %.0f, max %.0f)%n", names.get(c), median[c],
+                        v[0], v[v.length - 1]);
+            }
+            System.out.printf(Locale.ROOT, "journaled put with bump / without: %.3f x speed (%+.0f ns)%n",
+                    median[1] / median[0], median[0] - median[1]);
+            System.out.printf(Locale.ROOT, "plain put with bump / without: %.3f x speed (%+.0f ns)%n",
+                    median[3] / median[2], median[2] - median[3]);
+        }
+    }
+
+    /** Switches off the key version bumps of {@code map}'s handle (the benchmark's toggle, by reflection). */
+    private static void noBumps(StoreMap<?, ?> map) {
+        try {
+            Object chronicle = ((dev.statestore.internal.map.ChronicleStoreMap<?, ?, ?, ?>) map).chronicle();
+            Object operations = net.openhft.chronicle.map.VanillaChronicleMap.class.getField("entryOperations").get(chronicle);
+            java.lang.reflect.Field bumps = operations.getClass().getDeclaredField("bumps");
+            bumps.setAccessible(true);
+            ((dev.statestore.internal.lock.VersionBumps) bumps.get(operations)).attach(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot switch the bumps off: " + e, e);
         }
     }
 

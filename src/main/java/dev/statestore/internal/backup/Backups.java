@@ -49,8 +49,9 @@ import java.util.stream.Stream;
  *
  * <h2>What is copied</h2>
  * Everything in the store's directory but what belongs to the processes attached now: the
- * process table ({@code procs.tbl}), the lock table ({@code stripes.tbl}), the {@code *.lock}
- * files, temporary files and set-aside orphans. That is {@code store.json}, {@code map.dat} (the
+ * process table ({@code procs.tbl}), the lock table ({@code stripes.tbl}), the key versions of
+ * near caches ({@code versions.tbl}), the {@code *.lock} files, temporary files and set-aside
+ * orphans. That is {@code store.json}, {@code map.dat} (the
  * Chronicle Map file is self-contained: its header holds the sizing and layout, and no segment
  * lock is held in the copy since only stripe owners take them), the journal's Chronicle Queue
  * files (cycle files and {@code metadata.cq4t}, whose write lock is free in the copy since no
@@ -206,7 +207,8 @@ public final class Backups {
     /** Not copied: what describes the processes attached now (process and lock tables, lock files), temporary files. */
     private static boolean belongsInBackup(String relative) {
         String file = relative.substring(relative.lastIndexOf('/') + 1);
-        return !relative.equals("procs.tbl") && !relative.equals("stripes.tbl") && !file.endsWith(".lock")
+        return !relative.equals("procs.tbl") && !relative.equals("stripes.tbl") && !relative.equals("versions.tbl")
+                && !file.endsWith(".lock")
                 && !file.endsWith(".tmp") && !file.contains(".orphan-") && !file.contains(".partial-");
     }
 

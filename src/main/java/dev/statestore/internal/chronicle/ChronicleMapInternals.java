@@ -1,6 +1,8 @@
 package dev.statestore.internal.chronicle;
 
+import net.openhft.chronicle.algo.hashing.LongHashFunction;
 import net.openhft.chronicle.core.UnsafeMemory;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.ChronicleHashBuilderPrivateAPI;
 import net.openhft.chronicle.hash.impl.SizePrefixedBlob;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
@@ -129,6 +131,18 @@ public final class ChronicleMapInternals {
             return i.segmentIndex();
         }
         return -1;
+    }
+
+    /**
+     * Chronicle Map's hash of the key of an entry operation: a query context's own (computed for
+     * the lookup), else xxHash r39 of the key's bytes, as Chronicle computes it for a query
+     * ({@code InputKeyHashCode}); equal bytes hash alike whatever the data's kind.
+     */
+    public static long keyHash(Object context, Data<?> key) {
+        if (context instanceof CompiledMapQueryContext<?, ?, ?> q) {
+            return q.keyHash();
+        }
+        return key.hash(LongHashFunction.xx_r39());
     }
 
     // ---------------------------------------------------------------- the file's header

@@ -58,10 +58,13 @@ public final class KeySegments<KS> {
     private final ChronicleMap<KS, ?> map;
     /** The map's splitting; null when the segment is asked of a query context. */
     private final HashSplitting splitting;
+    /** The map's splitting, always: the segment of a hash Chronicle computed. */
+    private final HashSplitting chronicleSplitting;
 
     private KeySegments(ChronicleMap<KS, ?> map, HashSplitting splitting) {
         this.map = map;
         this.splitting = splitting;
+        this.chronicleSplitting = ((VanillaChronicleHash<?, ?, ?, ?>) map).hashSplitting;
     }
 
     /**
@@ -121,6 +124,25 @@ public final class KeySegments<KS> {
     /** The segment Chronicle keeps {@code key} in. */
     public int of(KS key) {
         return splitting != null ? splitting.segmentIndex(hash(key)) : viaQueryContext(map, key);
+    }
+
+    /**
+     * Chronicle Map's hash of {@code key}: the one its segment comes from ({@link #segmentOfHash})
+     * and writers bump the key's version by ({@code VersionTable}). Computed here when the check at
+     * open agreed, else Chronicle's own, from a query context.
+     */
+    public long hashOf(KS key) {
+        if (splitting != null) {
+            return hash(key);
+        }
+        try (ExternalMapQueryContext<KS, ?, ?> c = map.queryContext(key)) {
+            return ((CompiledMapQueryContext<?, ?, ?>) c).keyHash();
+        }
+    }
+
+    /** The segment of a key whose hash ({@link #hashOf}) is {@code hash}. */
+    public int segmentOfHash(long hash) {
+        return chronicleSplitting.segmentIndex(hash);
     }
 
     /** Chronicle's own answer: a query context opened only to read its segment index. */

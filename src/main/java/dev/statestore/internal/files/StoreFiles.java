@@ -8,6 +8,8 @@ import java.nio.file.Path;
  *  store.json   metadata: codecs, types, sizing, format version (written last: the commit point)
  *  map.dat      the Chronicle Map file with the entries
  *  procs.tbl    the processes attached (see ProcessTableLayout)
+ *  stripes.tbl  the stripe locks (see lock.StripeLayout)
+ *  versions.tbl the keys' versions near caches check (see near.VersionLayout)
  *  .lock        serializes creation and attachment
  * </pre>
  */

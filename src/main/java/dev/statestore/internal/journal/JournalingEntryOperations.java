@@ -57,7 +57,7 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void remove(MapEntry<K, V> entry) {
-        bumps.beforeChange(entry.context());
+        bumps.beforeChange(entry.context(), entry.key());
         StripeContext stripe = StripeContext.current();
         if (stripe.replaying()) {
             entry.doRemove();
@@ -78,7 +78,7 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void replaceValue(MapEntry<K, V> entry, Data<V> newValue) {
-        bumps.beforeChange(entry.context());
+        bumps.beforeChange(entry.context(), entry.key());
         if (written != null) {
             written.accept(entry.context(), newValue);
         }
@@ -103,7 +103,7 @@ public final class JournalingEntryOperations<K, V> implements MapEntryOperations
 
     @Override
     public Void insert(MapAbsentEntry<K, V> absentEntry, Data<V> value) {
-        bumps.beforeChange(absentEntry.context());
+        bumps.beforeChange(absentEntry.context(), absentEntry.absentKey());
         if (written != null) {
             written.accept(absentEntry.context(), value);
         }

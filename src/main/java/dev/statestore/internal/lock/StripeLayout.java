@@ -13,17 +13,17 @@ package dev.statestore.internal.lock;
  *  stripe i at HEADER_SIZE + i * STRIPE_SIZE (64 bytes)
  *  0                          8                 16                24                32                40        64
  *  +--------------------------+-----------------+-----------------+-----------------+-----------------+---------+
- *  | owner word               | in-flight seq   | takeovers       | deadlines       | version         | reserved|
- *  | 0 = free, else:          | journal index of| times a dead    | 0 = the segment | bumped before   |         |
- *  | gen16 | slot+1 | thread  | the change being| owner's stripe  | may hold entries| every change of |         |
- *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  | with a deadline,| the segment's   |         |
- *  |                          |                 |                 | 1 = none at the | entries (near   |         |
- *  |                          |                 |                 | last sweep      | cache tags)     |         |
+ *  | owner word               | in-flight seq   | takeovers       | deadlines       | unused: was the | reserved|
+ *  | 0 = free, else:          | journal index of| times a dead    | 0 = the segment | stripe's version|         |
+ *  | gen16 | slot+1 | thread  | the change being| owner's stripe  | may hold entries| (near caches now|         |
+ *  | (16)  | (16)   | (32)    | made, -1 = none | was taken over  | with a deadline,| use versions.tbl|         |
+ *  |                          |                 |                 | 1 = none at the | per key)        |         |
+ *  |                          |                 |                 | last sweep      |                 |         |
  *  +--------------------------+-----------------+-----------------+-----------------+-----------------+---------+
  * </pre>
  *
- * The version only grows (a 64-bit count: it does not wrap in the life of a machine); zero, what
- * tables made before it existed hold there, is a valid starting version, so the format stays 1.
+ * Bytes 32-40 held a per-stripe version for near caches in an earlier build of format 1; nothing
+ * reads or writes them now (near caches check per-key versions: {@code near.VersionTable}).
  *
  * The owner word names the holder: its slot in the process table ({@code procs.tbl}), the low 16
  * bits of that slot's claim generation (so a slot claimed again by another process is not
@@ -46,8 +46,6 @@ final class StripeLayout {
     static final int DEADLINES_OFFSET = 24;
     static final long MAY_HOLD_DEADLINES = 0L;
     static final long NO_DEADLINES = 1L;
-    /** Bumped by whoever changes an entry of the stripe's segment, before the change; see {@link StripeTable#version}. */
-    static final int VERSION_OFFSET = 32;
 
     static final long FREE = 0L;
     static final long NONE = -1L;

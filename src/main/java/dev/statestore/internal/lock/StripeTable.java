@@ -46,15 +46,9 @@ import static dev.statestore.internal.lock.StripeLayout.*;
  * the journal agree. Live processes are never disturbed: only a dead owner's stripe is
  * touched, and only by the one process that won it.
  *
- * <h2>Versions, for near caches</h2>
- * Each stripe has a version that every change of its segment's entries bumps first, in whichever
- * process makes it, while the changer holds the stripe: the store's Chronicle entry operations
- * call {@link #bumpVersion} before every insert, replace and remove (see {@link VersionBumps}),
- * so no path that changes an entry can forget it. A takeover bumps it too, before its repair, and
- * an open after Chronicle's full file recovery bumps every stripe ({@link #bumpAll}). A near copy
- * of a value is tagged with the version read while the stripe was held; a reader returns it only
- * while {@link #version} still equals the tag. A writer killed between its bump and its change
- * leaves a bumped version: later readers miss and read the map, never a stale copy.
+ * <h2>Near caches</h2>
+ * The versions near caches check are per key, in a table of their own ({@code near.VersionTable}).
+ * A takeover's repair bumps that table's epoch before it changes anything (see {@code StoreOpener}).
  */
 public final class StripeTable implements AutoCloseable {
     /** What the file holds, for {@link DamagedLockState}. */
@@ -265,7 +259,6 @@ public final class StripeTable implements AutoCloseable {
     }
 
     private void takeover(int stripe, int deadSlot) {
-        bumpVersion(stripe); // the repair may change entries, and the dead owner may have changed one
         takeovers.increment();
         LONGS.getAndAdd(buffer, stripeOffset(stripe) + TAKEOVERS_OFFSET, 1L);
         long inFlight = (long) LONGS.getVolatile(buffer, stripeOffset(stripe) + IN_FLIGHT_OFFSET);
@@ -331,30 +324,6 @@ public final class StripeTable implements AutoCloseable {
         int off = stripeOffset(stripe) + DEADLINES_OFFSET;
         if ((long) LONGS.getOpaque(buffer, off) == NO_DEADLINES) {
             LONGS.setRelease(buffer, off, MAY_HOLD_DEADLINES);
-        }
-    }
-
-    /**
-     * The version of {@code stripe}: one acquire load, so whatever a reader does after it (using a
-     * near copy tagged with it) is ordered after it. Near caches compare it with their copies' tags.
-     */
-    public long version(int stripe) {
-        return (long) LONGS.getAcquire(buffer, stripeOffset(stripe) + VERSION_OFFSET);
-    }
-
-    /**
-     * Bumps the version of {@code stripe}: called before any change of the entries of its segment,
-     * by the holder of the stripe. An atomic add, a full fence: the change that follows cannot be
-     * seen by any process before the new version is.
-     */
-    public void bumpVersion(int stripe) {
-        LONGS.getAndAdd(buffer, stripeOffset(stripe) + VERSION_OFFSET, 1L);
-    }
-
-    /** Bumps every stripe's version: after a change made outside the stripes (Chronicle's full recovery). */
-    public void bumpAll() {
-        for (int i = 0; i < stripes; i++) {
-            bumpVersion(i);
         }
     }
 

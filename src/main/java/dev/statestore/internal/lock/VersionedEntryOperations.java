@@ -8,7 +8,7 @@ import net.openhft.chronicle.map.MapEntryOperations;
 import java.util.function.BiConsumer;
 
 /**
- * The entry operations of a store without journal: Chronicle Map's own, after bumping the stripe's
+ * The entry operations of a store without journal: Chronicle Map's own, after bumping the key's
  * version ({@link VersionBumps}) and telling {@code written} (the deadline marks of a store with
  * expiry, or null) of each value written. A journaled store's {@code JournalingEntryOperations} does
  * both too. Plain stores read through a second handle without entry operations, so these cost no
@@ -25,14 +25,14 @@ public final class VersionedEntryOperations<K, V> implements MapEntryOperations<
 
     @Override
     public Void remove(MapEntry<K, V> entry) {
-        bumps.beforeChange(entry.context());
+        bumps.beforeChange(entry.context(), entry.key());
         entry.doRemove();
         return null;
     }
 
     @Override
     public Void replaceValue(MapEntry<K, V> entry, Data<V> newValue) {
-        bumps.beforeChange(entry.context());
+        bumps.beforeChange(entry.context(), entry.key());
         if (written != null) {
             written.accept(entry.context(), newValue);
         }
@@ -42,7 +42,7 @@ public final class VersionedEntryOperations<K, V> implements MapEntryOperations<
 
     @Override
     public Void insert(MapAbsentEntry<K, V> absentEntry, Data<V> value) {
-        bumps.beforeChange(absentEntry.context());
+        bumps.beforeChange(absentEntry.context(), absentEntry.absentKey());
         if (written != null) {
             written.accept(absentEntry.context(), value);
         }

@@ -20,6 +20,7 @@ import dev.statestore.internal.lock.StripeContext;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.metrics.StoreMeters;
 import dev.statestore.internal.near.NearCache;
+import dev.statestore.internal.near.VersionTable;
 import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
@@ -74,6 +75,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     final Conversion<K, KS> keys;
     final Conversion<V, VS> values;
     final StripeTable stripes;
+    /** The store's key versions, which writers bump and near caches check. */
+    final VersionTable versions;
     final StoreMeters meters;
     private final long maxEntries;
     private final String sizingHint;
@@ -105,11 +108,12 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
      * @param maxEntries the most entries the map file can take (entries times growth allowance)
      * @param sizingHint the sizing the store was created with, for error messages
      * @param journal null for a store without journal
+     * @param versions the store's key versions (see {@link VersionTable})
      * @param nearCache the most values this process's near cache keeps; 0: no near cache
      */
     record StoreParts(String name, ChronicleMap<?, ?> map, Conversion<?, ?> keys, Conversion<?, ?> values,
                       long maxEntries, String sizingHint, Journal journal, Path storeDir, FileModes modes,
-                      StripeTable stripes, long nearCache) {
+                      StripeTable stripes, VersionTable versions, long nearCache) {
     }
 
     @SuppressWarnings("unchecked")
@@ -124,11 +128,12 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         this.storeDir = parts.storeDir();
         this.modes = parts.modes();
         this.stripes = parts.stripes();
+        this.versions = parts.versions();
         this.meters = new StoreMeters(name);
         this.fillWarning = new FillWarning(name, sizingHint);
         this.segments = KeySegments.forMap(name, map, keys.storedClass());
         this.nearCacheEntries = parts.nearCache();
-        this.near = nearCacheEntries > 0 ? NearCache.create(name, nearCacheEntries, stripes, values.codec) : null;
+        this.near = nearCacheEntries > 0 ? NearCache.create(name, nearCacheEntries, versions, values.codec) : null;
         if (near != null) {
             meters.near(near::hits, near::misses, near::size);
         }
@@ -141,9 +146,10 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
 
     /**
      * As {@link #readLive}, through the near cache after it missed: reads under the key's stripe and,
-     * still holding it, refills the near copy of {@code nearKey} tagged with the stripe's version.
+     * still holding it, refills the near copy of {@code key}, tagged with the key's version read
+     * there first; {@code hash} is the key's ({@link KeySegments#hashOf}).
      */
-    abstract V readThrough(KS key, Object nearKey, V reuse);
+    abstract V readThrough(KS key, long hash, V reuse);
 
     /** Whether {@code key} has a live entry; the caller holds its stripe. */
     abstract boolean containsLive(KS key);
@@ -286,6 +292,10 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         return stripes;
     }
 
+    public VersionTable versions() {
+        return versions;
+    }
+
     public KeySegments<KS> segments() {
         return segments;
     }
@@ -380,9 +390,8 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             } else if (near == null) {
                 v = readLive(k, reuse);
             } else {
-                Object nearKey = NearCache.keyOf(k);
-                Object copy = near.read(nearKey, reuse);
-                v = copy != NearCache.MISS ? (V) copy : readThrough(k, nearKey, reuse);
+                Object copy = near.read(k, reuse);
+                v = copy != NearCache.MISS ? (V) copy : readThrough(k, segments.hashOf(k), reuse);
             }
         } catch (RuntimeException e) {
             throw translate(e);
@@ -399,7 +408,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
         if (k == null) {
             return false;
         }
-        if (near != null && near.contains(NearCache.keyOf(k))) {
+        if (near != null && near.contains(k)) {
             return true;
         }
         StripeContext held = lock(k);
@@ -439,9 +448,14 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             long start = meters.start();
             VS previous;
             journalReady();
-            StripeContext held = lock(k); // as locked(k, ...), without allocating a lambda on the hottest write
+            long hash = near != null ? segments.hashOf(k) : 0;
+            StripeContext held = near != null ? lockHash(hash) : lock(k); // as locked(k, ...), without a lambda
             try {
                 previous = map.put(k, v);
+                if (near != null && !expiring()) {
+                    // this process's copy of the key, if it has one, takes the value it wrote (tagged after its bump)
+                    near.refresh(k, hash, value, v instanceof byte[] b ? b : null, versions.tag(hash), Long.MAX_VALUE);
+                }
                 keepWithinBound(held.stripe(), grows(previous, v), k);
             } finally {
                 unlock(held);
@@ -511,7 +525,7 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
             });
         } finally {
             if (near != null) {
-                near.invalidateAll(); // every copy misses now anyway (each segment's version was bumped): free them
+                near.invalidateAll(); // every copy misses now anyway (each key's version was bumped): free them
             }
             synced();
         }
@@ -596,6 +610,11 @@ public abstract sealed class ChronicleStoreMap<K, V, KS, VS> extends AbstractMap
     /** Takes the stripe of {@code key}'s segment; returns the thread's context, for {@link #unlock}. */
     final StripeContext lock(KS key) {
         return stripes.enter(segments.of(key));
+    }
+
+    /** Takes the stripe of the key whose hash ({@link KeySegments#hashOf}) is {@code hash}. */
+    final StripeContext lockHash(long hash) {
+        return stripes.enter(segments.segmentOfHash(hash));
     }
 
     final StripeContext lock(int segment) {

@@ -49,15 +49,14 @@ final class PlainStoreMap<K, V, KS, VS> extends ChronicleStoreMap<K, V, KS, VS> 
     }
 
     @Override
-    V readThrough(KS key, Object nearKey, V reuse) {
-        StripeContext held = lock(key);
+    V readThrough(KS key, long hash, V reuse) {
+        StripeContext held = lockHash(hash);
         try {
-            int stripe = held.stripe();
-            long version = stripes.version(stripe); // held: no change of the segment until we release it
+            long tag = versions.tag(hash); // the stripe is held: no change of the key until we release it
             VS v = reads.getUsing(key, values.readTarget(reuse));
             V value = values.fromStored(v);
             if (value != null) {
-                near.fill(nearKey, value, v instanceof byte[] b && b != reuse ? b : null, stripe, version, Long.MAX_VALUE);
+                near.fill(key, hash, value, v instanceof byte[] b && b != reuse ? b : null, tag, Long.MAX_VALUE);
             }
             return value;
         } finally {

@@ -65,11 +65,10 @@ final class StampedStoreMap<K, V, KS> extends ChronicleStoreMap<K, V, KS, byte[]
     }
 
     @Override
-    V readThrough(KS key, Object nearKey, V reuse) {
-        StripeContext held = lock(key);
+    V readThrough(KS key, long hash, V reuse) {
+        StripeContext held = lockHash(hash);
         try {
-            int stripe = held.stripe();
-            long version = stripes.version(stripe); // held: no change of the segment until we release it
+            long tag = versions.tag(hash); // the stripe is held: no change of the key until we release it
             byte[] stored = stamped.readStored(key);
             if (stored == null) {
                 return null;
@@ -77,7 +76,7 @@ final class StampedStoreMap<K, V, KS> extends ChronicleStoreMap<K, V, KS, byte[]
             byte[] payload = StampLayout.payload(stored);
             V value = stampedValues.codec.decode(payload);
             long deadline = StampLayout.deadline(stored);
-            near.fill(nearKey, value, payload, stripe, version, deadline == StampLayout.NEVER ? Long.MAX_VALUE : deadline);
+            near.fill(key, hash, value, payload, tag, deadline == StampLayout.NEVER ? Long.MAX_VALUE : deadline);
             if (reuse instanceof byte[] r && value instanceof byte[] b && r.length == b.length) {
                 System.arraycopy(b, 0, r, 0, b.length); // getUsing's contract: the value in the caller's array when it fits
                 return reuse;

@@ -32,6 +32,7 @@ import dev.statestore.internal.lock.StoreLock;
 import dev.statestore.internal.lock.StripeTable;
 import dev.statestore.internal.lock.VersionBumps;
 import dev.statestore.internal.lock.VersionedEntryOperations;
+import dev.statestore.internal.near.VersionTable;
 import dev.statestore.internal.platform.FileModes;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -133,11 +134,13 @@ public final class StoreOpener {
             if (marks != null) {
                 marks.attach(stripes); // before the takeovers below: their repairs write
             }
-            bumps.attach(stripes);
+            // made here for stores created before it existed too; before the takeovers below: their repairs write
+            VersionTable versions = VersionTable.openOrCreate(name, storeDir, meta.entries(), modes);
+            bumps.attach(versions);
             if (repairs.mapRepaired) {
-                stripes.bumpAll(); // Chronicle's recovery changed entries outside the stripes
+                versions.bumpEpoch(); // Chronicle's recovery changed entries outside the entry operations
             }
-            stripes.onTakeover(repair(name, chronicle, journal, keys, values));
+            stripes.onTakeover(repair(name, chronicle, journal, keys, values, versions));
             int repaired = stripes.takeOverDeadOwners();
             repairs.stripesTakenOver = repaired;
             if (repaired > 0) {
@@ -148,7 +151,7 @@ public final class StoreOpener {
             ChronicleMap<?, ?> readHandle = !meta.stamped() ? acquire(acquired, build(meta, keys, values, mapFile, null)) : null;
             // nearCache: this process's setting, from the options of this open, never from the store's files
             ChronicleStoreMap<?, ?, ?, ?> storeMap = newStoreMap(name, chronicle, readHandle, keys, values, meta, journal,
-                    storeDir, modes, stripes, options.resolvedNearCache());
+                    storeDir, modes, stripes, versions, options.resolvedNearCache());
             if (repairs.corruptions > 0 && journal != null) {
                 mendAfterRecovery(name, storeMap);
             }
@@ -205,9 +208,19 @@ public final class StoreOpener {
         }
     }
 
+    /**
+     * What a takeover runs: first the epoch of the key versions is bumped (the dead owner may have
+     * been changing an entry of any key of the stripe, and which one is not known: every near copy
+     * misses once), then the dead owner's change in flight is finished.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static StripeTable.Repair repair(String name, ChronicleMap<?, ?> chronicle, Journal journal,
-                                             Conversion<?, ?> keys, Conversion<?, ?> values) {
-        return new CrashRepair(name, chronicle, journal, keys, values);
+                                             Conversion<?, ?> keys, Conversion<?, ?> values, VersionTable versions) {
+        StripeTable.Repair repair = new CrashRepair(name, chronicle, journal, keys, values);
+        return (stripe, inFlight, ownerSlot) -> {
+            versions.bumpEpoch();
+            repair.repair(stripe, inFlight, ownerSlot);
+        };
     }
 
     private static int segments(ChronicleMap<?, ?> chronicle) {
@@ -218,12 +231,12 @@ public final class StoreOpener {
                                                               ChronicleMap<?, ?> readHandle, Conversion<?, ?> keys,
                                                               Conversion<?, ?> values, StoreMetadata meta, Journal journal,
                                                               Path storeDir, FileModes modes, StripeTable stripes,
-                                                              long nearCache) {
+                                                              VersionTable versions, long nearCache) {
         long maxEntries = (long) Math.max(1, meta.entries() * meta.maxGrowth());
         String hint = "created for entries=" + meta.entries() + ", maxGrowth=" + meta.maxGrowth()
                 + ", averageKeySize=" + meta.averageKeySize() + ", averageValueSize=" + meta.averageValueSize();
         ChronicleStoreMap.StoreParts parts = new ChronicleStoreMap.StoreParts(name, chronicle, keys, values, maxEntries, hint,
-                journal, storeDir, modes, stripes, nearCache);
+                journal, storeDir, modes, stripes, versions, nearCache);
         return ChronicleStoreMap.create(parts, readHandle, meta.maxEntries(), meta.maxBytes(),
                 meta.expireAfterAccess() ? meta.ttlMillis() : 0);
     }
@@ -360,6 +373,7 @@ public final class StoreOpener {
             Files.move(mapFile, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.move(fresh, mapFile, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(storeDir.resolve(dev.statestore.internal.lock.StripeTable.FILE_NAME)); // segment count may differ
+            Files.deleteIfExists(storeDir.resolve(VersionTable.FILE_NAME)); // sized for the store's entries
             resized.write(storeDir, modes);
             Files.delete(previous);
             LOG.info("store '{}': compacted {} entries into a map file sized for {} entries (was {})", name, copied,

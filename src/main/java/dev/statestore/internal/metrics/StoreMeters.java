@@ -151,7 +151,7 @@ public final class StoreMeters {
                 .tags(tags).description("Waits for a lock stripe held by another thread or process").register(registry);
         LongSupplier[] n = near;
         if (n != null) {
-            String description = "Gets by this process through its near cache, by result: hit (a copy whose stripe"
+            String description = "Gets by this process through its near cache, by result: hit (a copy whose key's"
                     + " version was current) or miss (read from the map)";
             FunctionCounter.builder("statestore.nearcache.gets", n[0], LongSupplier::getAsLong).tags(tags).tag("result", "hit")
                     .description(description).register(registry);

@@ -394,7 +394,7 @@ class ConfigLoaderTest {
                 "the application's option wins over the file's");
         assertEquals(0, MapOptions.defaults().resolvedNearCache(), "off unless set");
         ConfigException e = refused("defaults:\n  nearCache: 0\n");
-        assertContains(e.getMessage(), "key defaults.nearCache = 0: ", "between 1 and 2147483648");
+        assertContains(e.getMessage(), "key defaults.nearCache = 0: ", "between 1 and 1073741824");
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package dev.statestore.internal.lock;
+package dev.statestore.internal.near;
 
 import dev.statestore.MapOptions;
 import dev.statestore.StateStore;
@@ -19,46 +19,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The stripe versions near caches rely on (see {@link StripeTable}, "Versions, for near caches"):
- * every path that changes entries bumps the version of the changed key's stripe (put, remove,
- * atomically, clear, the sweeper's expiries, eviction), in every store whether or not any process
- * has a near cache; reads never bump. Asserted on the shared table itself, so a path that changed
- * entries without bumping fails here even where no near-cache test reaches it.
+ * The key versions near caches rely on (see {@link VersionTable}): every path that changes entries
+ * bumps the version of the changed key (put, remove, atomically, clear, the sweeper's expiries,
+ * eviction), in every store whether or not any process has a near cache; reads never bump.
+ * Asserted on the shared table itself, so a path that changed entries without bumping fails here
+ * even where no near-cache test reaches it.
  */
-class StripeVersionTest {
+class KeyVersionTest {
     @TempDir
     Path dir;
 
-    private static long sum(StripeTable t) {
-        long sum = 0;
-        for (int i = 0; i < t.stripes(); i++) {
-            sum += t.version(i);
-        }
-        return sum;
+    private static long sum(VersionTable t) {
+        return t.sum();
     }
 
+    /** The key's hash: what its slot in the table comes from. */
     @SuppressWarnings("unchecked")
-    private static int stripeOf(StoreMap<String, ?> m, String key) {
-        return ((ChronicleStoreMap<String, ?, String, ?>) m).segments().of(key);
+    private static long hashOf(StoreMap<String, ?> m, String key) {
+        return ((ChronicleStoreMap<String, ?, String, ?>) m).segments().hashOf(key);
     }
 
-    private static StripeTable table(StoreMap<?, ?> m) {
-        return ((ChronicleStoreMap<?, ?, ?, ?>) m).stripes();
+    private static VersionTable table(StoreMap<?, ?> m) {
+        return ((ChronicleStoreMap<?, ?, ?, ?>) m).versions();
     }
 
     @Test
-    void singleKeyChangesBumpTheirStripeAndReadsBumpNothing() {
+    void singleKeyChangesBumpTheirKeyAndReadsBumpNothing() {
         MapOptions[] kinds = {MapOptions.defaults(), MapOptions.builder().journal(false).build(),
                               MapOptions.builder().perEntryTtl(true).build()}; // journaled, plain without journal, stamped
         for (int kind = 0; kind < kinds.length; kind++) {
             MapOptions options = kinds[kind];
             try (StateStore store = StateStore.open(dir)) {
                 StoreMap<String, String> m = store.map("kind" + kind, String.class, String.class, options);
-                StripeTable t = table(m);
-                int stripe = stripeOf(m, "k");
-                long before = t.version(stripe);
+                VersionTable t = table(m);
+                long hash = hashOf(m, "k");
+                long before = t.version(hash);
                 m.put("k", "v");
-                assertTrue(t.version(stripe) > before, "put bumps (" + options + ")");
+                assertTrue(t.version(hash) > before, "put bumps (" + options + ")");
                 long all = sum(t);
                 m.get("k");
                 m.getUsing("k", "x");
@@ -66,46 +63,45 @@ class StripeVersionTest {
                 assertEquals(Map.of("k", "v"), Map.copyOf(m));
                 m.size();
                 assertEquals(all, sum(t), "reads bump nothing (" + options + ")");
-                before = t.version(stripe);
+                before = t.version(hash);
                 m.remove("k");
-                assertTrue(t.version(stripe) > before, "remove bumps (" + options + ")");
-                before = t.version(stripe);
+                assertTrue(t.version(hash) > before, "remove bumps (" + options + ")");
+                before = t.version(hash);
                 m.computeIfAbsent("k", k -> "loaded");
-                assertTrue(t.version(stripe) > before, "computeIfAbsent bumps (" + options + ")");
+                assertTrue(t.version(hash) > before, "computeIfAbsent bumps (" + options + ")");
             }
         }
     }
 
     @Test
-    void atomicallyAndClearBumpTheStripesTheyChange() {
+    void atomicallyAndClearBumpTheKeysTheyChange() {
         try (StateStore store = StateStore.open(dir)) {
             StoreMap<String, String> m = store.map("batch", String.class, String.class);
-            StripeTable t = table(m);
-            long a = t.version(stripeOf(m, "a"));
-            long b = t.version(stripeOf(m, "b"));
+            VersionTable t = table(m);
+            long a = t.version(hashOf(m, "a"));
+            long b = t.version(hashOf(m, "b"));
             m.atomically(Set.of("a", "b"), view -> {
                 view.put("a", "1");
                 view.put("b", "2");
                 return null;
             });
-            assertTrue(t.version(stripeOf(m, "a")) > a && t.version(stripeOf(m, "b")) > b);
+            assertTrue(t.version(hashOf(m, "a")) > a && t.version(hashOf(m, "b")) > b);
             for (int i = 0; i < 200; i++) {
                 m.put("k" + i, "v");
             }
-            long[] before = new long[t.stripes()];
+            long[] before = new long[200];
             for (int i = 0; i < before.length; i++) {
-                before[i] = t.version(i);
+                before[i] = t.version(hashOf(m, "k" + i));
             }
             m.clear();
             for (int i = 0; i < 200; i++) {
-                int s = stripeOf(m, "k" + i);
-                assertTrue(t.version(s) > before[s], "clear bumps the stripe of k" + i);
+                assertTrue(t.version(hashOf(m, "k" + i)) > before[i], "clear bumps the version of k" + i);
             }
         }
     }
 
     @Test
-    void theSweepersExpiriesBumpTheirStripes() {
+    void theSweepersExpiriesBumpTheirKeys() {
         try (DefaultStateStore store = DefaultStateStore.open(StoreConfig.builder(dir).build(), 0)) {
             StoreMap<String, String> m = store.map("ttl", String.class, String.class,
                     MapOptions.builder().perEntryTtl(true).build());
@@ -116,7 +112,7 @@ class StripeVersionTest {
             while (System.currentTimeMillis() <= until) {
                 Thread.onSpinWait(); // the deadline is a wall-clock time
             }
-            StripeTable t = table(m);
+            VersionTable t = table(m);
             long before = sum(t);
             assertEquals(50, store.admin().sweepExpired("ttl"));
             assertTrue(sum(t) - before >= 50, "each expiry bumps: " + (sum(t) - before));
@@ -124,7 +120,7 @@ class StripeVersionTest {
     }
 
     @Test
-    void evictionsBumpTheirStripes() {
+    void evictionsBumpTheirKeys() {
         try (StateStore store = StateStore.open(dir)) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             store.bindTo(registry);
@@ -133,7 +129,7 @@ class StripeVersionTest {
             for (int i = 0; i < 256; i++) {
                 m.put("k" + i, "v");
             }
-            StripeTable t = table(m);
+            VersionTable t = table(m);
             long before = sum(t);
             for (int i = 256; i < 512; i++) {
                 m.put("k" + i, "v");
