@@ -92,10 +92,13 @@ public final class StampLayout {
         return d < nowMillis ? Long.MAX_VALUE : d;
     }
 
-    /** Now, in the access clock's unit. */
+    /**
+     * Now, in the access clock's unit (microseconds since the epoch). Chronicle's clock, which
+     * allocates nothing: {@code Instant.now()} here made reads of bounded stores allocate an
+     * Instant each whenever the JIT had not eliminated it yet.
+     */
     public static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return net.openhft.chronicle.core.time.SystemTimeProvider.CLOCK.currentTimeMicros();
     }
 
     /** Reads a little-endian long from Chronicle's mapped bytes. */
